@@ -1,0 +1,46 @@
+// The contract of one component density f_k(y | x). Every call works on all n rows at once.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "moest/arma.hpp"
+#include "moest/data.hpp"
+#include "moest/model/parameter_block.hpp"
+#include "moest/rng.hpp"
+#include "moest/solver/step_report.hpp"
+
+namespace moest {
+
+/**
+ * An expert must provide:
+ * - Family(): the registered family name ("gaussian", ...);
+ * - LogDensity(): out_i = log f(y_i | x_i) for every row;
+ * - FitWeighted(): the M-step, maximising sum_i w_i log f(y_i | x_i) (w_i >= 0);
+ * - Mean(): E[y_i | x_i] for every row (first response column for multivariate experts);
+ * - Sample(): one draw of y_i for every row;
+ * - Pack()/Unpack(): the parameters as one unconstrained vector (log scales, ...);
+ * - GradLogDensity(): g = sum_i c_i d log f(y_i | x_i) / d Pack();
+ * - NumParameters(): free parameters, for AIC and BIC;
+ * - Blocks()/SetBlocks(): the parameters on their natural scale, named, for output and model files.
+ * Optional: SetVarianceFloor() for experts with a scale (the absolute floor FitWeighted applies).
+ */
+class Expert {
+ public:
+  virtual ~Expert() = default;
+  virtual std::string Family() const = 0;
+  virtual void LogDensity(const Data& data, arma::vec& out) const = 0;
+  virtual StepReport FitWeighted(const Data& data, const arma::vec& weights) = 0;
+  virtual void Mean(const Data& data, arma::vec& out) const = 0;
+  virtual void Sample(const Data& data, Rng& rng, arma::mat& out) const = 0;
+  virtual arma::vec Pack() const = 0;
+  virtual void Unpack(const arma::vec& theta) = 0;
+  virtual void GradLogDensity(const Data& data, const arma::vec& c, arma::vec& g) const = 0;
+  virtual arma::uword NumParameters() const = 0;
+  virtual ParameterBlocks Blocks() const = 0;
+  virtual void SetBlocks(const ParameterBlocks& blocks) = 0;
+  virtual std::unique_ptr<Expert> Clone() const = 0;
+  virtual void SetVarianceFloor(double /*floor*/) {}
+};
+
+}  // namespace moest

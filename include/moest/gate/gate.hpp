@@ -1,0 +1,42 @@
+// The contract of a gate: log g_k(x_i) for all rows i and components k, as an n x K matrix whose
+// rows are log-normalised. Every call works on all n rows at once.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "moest/arma.hpp"
+#include "moest/data.hpp"
+#include "moest/model/parameter_block.hpp"
+#include "moest/solver/step_report.hpp"
+
+namespace moest {
+
+/**
+ * A gate must provide:
+ * - Family(), NumComponents();
+ * - LogWeights(): logG(i, k) = log g_k(x_i), each row log-normalised;
+ * - FitResponsibilities(): the M-step, increasing sum_i sum_k r_ik log g_k(x_i) (closed form or an
+ *   inner Newton loop whose cap, when hit, is reported);
+ * - Pack()/Unpack(), GradLogWeights(): g = sum_i sum_k C(i, k) d log g_k(x_i) / d Pack();
+ * - NumParameters(), Blocks()/SetBlocks(), Clone() as for Expert.
+ * Optional: SetInnerControl() for gates whose M-step is an inner iterative loop.
+ */
+class Gate {
+ public:
+  virtual ~Gate() = default;
+  virtual std::string Family() const = 0;
+  virtual arma::uword NumComponents() const = 0;
+  virtual void LogWeights(const Data& data, arma::mat& logG) const = 0;
+  virtual StepReport FitResponsibilities(const Data& data, const arma::mat& r) = 0;
+  virtual arma::vec Pack() const = 0;
+  virtual void Unpack(const arma::vec& theta) = 0;
+  virtual void GradLogWeights(const Data& data, const arma::mat& c, arma::vec& g) const = 0;
+  virtual arma::uword NumParameters() const = 0;
+  virtual ParameterBlocks Blocks() const = 0;
+  virtual void SetBlocks(const ParameterBlocks& blocks) = 0;
+  virtual std::unique_ptr<Gate> Clone() const = 0;
+  virtual void SetInnerControl(int /*maxIterations*/, double /*tolerance*/) {}
+};
+
+}  // namespace moest

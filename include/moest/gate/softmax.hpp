@@ -1,0 +1,38 @@
+// Linear softmax gate: g_k(x) = exp(x'w_k) / sum_l exp(x'w_l), with w_1 = 0 (component 1 is the
+// reference, as in flexmix). Covariate-free when the gate design is the intercept alone.
+#pragma once
+
+#include "moest/gate/gate.hpp"
+
+namespace moest {
+
+class SoftmaxGate : public Gate {
+ public:
+  /** A gate on `q` design columns for `K` components, starting at equal weights. */
+  SoftmaxGate(arma::uword q, arma::uword K);
+
+  /** Cap and relative tolerance of the Newton loop in FitResponsibilities. */
+  void SetInnerControl(int maxIterations, double tolerance) override;
+
+  /** The q x K coefficient matrix; its first column (the reference) is zero. */
+  const arma::mat& Coefficients() const { return w_; }
+
+  std::string Family() const override { return "softmax"; }
+  arma::uword NumComponents() const override { return w_.n_cols; }
+  void LogWeights(const Data& data, arma::mat& logG) const override;
+  StepReport FitResponsibilities(const Data& data, const arma::mat& r) override;
+  arma::vec Pack() const override;
+  void Unpack(const arma::vec& theta) override;
+  void GradLogWeights(const Data& data, const arma::mat& c, arma::vec& g) const override;
+  arma::uword NumParameters() const override { return w_.n_rows * (w_.n_cols - 1); }
+  ParameterBlocks Blocks() const override;
+  void SetBlocks(const ParameterBlocks& blocks) override;
+  std::unique_ptr<Gate> Clone() const override { return std::make_unique<SoftmaxGate>(*this); }
+
+ private:
+  arma::mat w_;
+  int maxNewton_ = 25;
+  double newtonTolerance_ = 1e-10;
+};
+
+}  // namespace moest

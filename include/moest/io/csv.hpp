@@ -1,0 +1,51 @@
+// Reading a CSV table: a header row of column names, then one row per observation.
+#pragma once
+
+#include <istream>
+#include <string>
+#include <vector>
+
+#include "moest/arma.hpp"
+
+namespace moest {
+
+struct Column {
+  std::string name;
+  bool numeric = true;                // every non-missing cell parsed as a number
+  std::vector<double> values;         // numeric columns: missing cells are NaN
+  std::vector<std::string> text;      // non-numeric columns: the cells as written
+  std::vector<unsigned char> missing; // 1 where the cell was empty or NA
+  std::size_t firstBadRow = 0;        // non-numeric columns: 1-based data row of the first non-number
+  std::string firstBadValue;
+};
+
+class Table {
+ public:
+  std::size_t NumRows() const { return nRows_; }
+  const std::vector<Column>& Columns() const { return columns_; }
+  bool Has(const std::string& name) const;
+  /** The column called `name`; InputError naming it (and the columns there are) when absent. */
+  const Column& Get(const std::string& name) const;
+  /**
+   * The column as numbers; InputError naming the column and row of the first empty, NA, NaN,
+   * infinite or non-numeric cell.
+   */
+  arma::vec Numeric(const std::string& name) const;
+  /** A comma-separated list of the column names, for messages. */
+  std::string NameList() const;
+
+ private:
+  friend Table ParseCsv(std::istream& in, const std::string& source);
+  std::vector<Column> columns_;
+  std::size_t nRows_ = 0;
+};
+
+/** Parse CSV text (RFC 4180 quoting, comma separator); `source` names the input in messages. */
+Table ParseCsv(std::istream& in, const std::string& source);
+/** Read a CSV file; InputError when it cannot be opened. */
+Table ReadCsv(const std::string& path);
+
+/** Write a numeric table with the given column names as CSV (full double precision). */
+std::string FormatCsv(const std::vector<std::string>& names, const arma::mat& values);
+
+}  // namespace moest

@@ -1,0 +1,52 @@
+// A mixture of experts: one gate times K experts. Owns its components; copies are deep.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "moest/expert/expert.hpp"
+#include "moest/gate/gate.hpp"
+
+namespace moest {
+
+class Model {
+ public:
+  Model() = default;
+  /** Takes ownership; the gate's NumComponents() must equal experts.size(). */
+  Model(std::unique_ptr<Gate> gate, std::vector<std::unique_ptr<Expert>> experts);
+  /** A gate of family `gateFamily` on q columns and K experts of `expertFamily` on p columns. */
+  static Model Make(const std::string& expertFamily, const std::string& gateFamily, arma::uword p,
+                    arma::uword q, arma::uword K);
+
+  Model(const Model& other);
+  Model& operator=(const Model& other);
+  Model(Model&&) noexcept = default;
+  Model& operator=(Model&&) noexcept = default;
+
+  arma::uword K() const { return experts_.size(); }
+  const Gate& gate() const { return *gate_; }
+  Gate& gate() { return *gate_; }
+  const Expert& expert(arma::uword k) const { return *experts_[k]; }
+  Expert& expert(arma::uword k) { return *experts_[k]; }
+  bool empty() const { return gate_ == nullptr; }
+
+  /** logJoint(i, k) = log g_k(x_i) + log f_k(y_i | x_i). */
+  void LogJoint(const Data& data, arma::mat& logJoint) const;
+  /** The log-likelihood; when `responsibilities` is given it receives r_ik (log-space E-step). */
+  double LogLikelihood(const Data& data, arma::mat* responsibilities = nullptr) const;
+  /** Gate plus expert free parameters. */
+  arma::uword NumParameters() const;
+
+ private:
+  std::unique_ptr<Gate> gate_;
+  std::vector<std::unique_ptr<Expert>> experts_;
+};
+
+/**
+ * Row-wise log-sum-exp of `logJoint`, which is overwritten by the log responsibilities
+ * (logJoint(i, k) - lse_i). Returns the sum of lse_i, i.e. the log-likelihood.
+ */
+double NormaliseRows(arma::mat& logJoint, arma::vec* rowLse = nullptr);
+
+}  // namespace moest

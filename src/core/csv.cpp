@@ -1,0 +1,218 @@
+#include "moest/io/csv.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <unordered_set>
+
+#include "moest/errors.hpp"
+
+namespace moest {
+
+namespace {
+
+std::string Trim(const std::string& s) {
+  const auto begin = s.find_first_not_of(" \t\r");
+  if (begin == std::string::npos) return "";
+  const auto end = s.find_last_not_of(" \t\r");
+  return s.substr(begin, end - begin + 1);
+}
+
+// Splits the text into records of fields (RFC 4180 quoting). `lines` receives each record's
+// 1-based starting line, for messages.
+class RecordReader {
+ public:
+  RecordReader(const std::string& text, const std::string& source) : text_(text), source_(source) {}
+
+  bool Next(std::vector<std::string>& fields, std::size_t& line) {
+    fields.clear();
+    // Skip blank lines between records.
+    while (pos_ < text_.size() && (text_[pos_] == '\n' || text_[pos_] == '\r')) {
+      if (text_[pos_] == '\n') ++line_;
+      ++pos_;
+    }
+    if (pos_ >= text_.size()) return false;
+    line = line_;
+    std::string field;
+    bool quoted = false;
+    bool wasQuoted = false;
+    for (; pos_ < text_.size(); ++pos_) {
+      const char c = text_[pos_];
+      if (quoted) {
+        if (c == '"') {
+          if (pos_ + 1 < text_.size() && text_[pos_ + 1] == '"') {
+            field += '"';
+            ++pos_;
+          } else {
+            quoted = false;
+          }
+        } else {
+          if (c == '\n') ++line_;
+          field += c;
+        }
+      } else if (c == '"') {
+        quoted = true;
+        wasQuoted = true;
+      } else if (c == ',') {
+        fields.push_back(wasQuoted ? field : Trim(field));
+        field.clear();
+        wasQuoted = false;
+      } else if (c == '\n') {
+        ++line_;
+        ++pos_;
+        break;
+      } else if (c != '\r') {
+        field += c;
+      }
+    }
+    if (quoted) {
+      throw InputError(source_ + ": a quoted field opened on line " + std::to_string(line) +
+                       " is never closed");
+    }
+    fields.push_back(wasQuoted ? field : Trim(field));
+    return true;
+  }
+
+ private:
+  const std::string& text_;
+  const std::string& source_;
+  std::size_t pos_ = 0;
+  std::size_t line_ = 1;
+};
+
+bool IsMissing(const std::string& cell) { return cell.empty() || cell == "NA"; }
+
+bool ParseNumber(const std::string& cell, double& value) {
+  const char* begin = cell.c_str();
+  char* end = nullptr;
+  errno = 0;
+  value = std::strtod(begin, &end);
+  return end != begin && *end == '\0';
+}
+
+std::string FormatNumber(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.17g", value);
+  return buffer;
+}
+
+}  // namespace
+
+bool Table::Has(const std::string& name) const {
+  for (const Column& column : columns_) {
+    if (column.name == name) return true;
+  }
+  return false;
+}
+
+std::string Table::NameList() const {
+  std::string names;
+  for (const Column& column : columns_) names += (names.empty() ? "" : ", ") + column.name;
+  return names;
+}
+
+const Column& Table::Get(const std::string& name) const {
+  for (const Column& column : columns_) {
+    if (column.name == name) return column;
+  }
+  throw InputError("column '" + name + "' is not in the data (columns: " + NameList() + ")");
+}
+
+arma::vec Table::Numeric(const std::string& name) const {
+  const Column& column = Get(name);
+  if (!column.numeric) {
+    throw InputError("column '" + name + "' is not numeric: row " + std::to_string(column.firstBadRow) +
+                     " holds '" + column.firstBadValue + "'");
+  }
+  arma::vec out(nRows_);
+  for (std::size_t i = 0; i < nRows_; ++i) {
+    if (column.missing[i]) {
+      throw InputError("column '" + name + "' has an empty or NA cell in row " + std::to_string(i + 1));
+    }
+    if (!std::isfinite(column.values[i])) {
+      throw InputError("column '" + name + "' has a non-finite value (" + FormatNumber(column.values[i]) +
+                       ") in row " + std::to_string(i + 1));
+    }
+    out[i] = column.values[i];
+  }
+  return out;
+}
+
+Table ParseCsv(std::istream& in, const std::string& source) {
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  RecordReader reader(text, source);
+  std::vector<std::string> fields;
+  std::size_t line = 0;
+  if (!reader.Next(fields, line)) throw InputError(source + " is empty: expected a header row");
+  Table table;
+  std::unordered_set<std::string> seen;
+  for (const std::string& raw : fields) {
+    if (raw.empty()) throw InputError(source + ": the header has an empty column name");
+    if (!seen.insert(raw).second) throw InputError(source + ": the header names column '" + raw + "' twice");
+    Column column;
+    column.name = raw;
+    table.columns_.push_back(column);
+  }
+  const std::size_t width = table.columns_.size();
+  while (reader.Next(fields, line)) {
+    if (fields.size() != width) {
+      throw InputError(source + ": line " + std::to_string(line) + " has " + std::to_string(fields.size()) +
+                       " fields but the header has " + std::to_string(width));
+    }
+    const std::size_t row = ++table.nRows_;
+    for (std::size_t j = 0; j < width; ++j) {
+      Column& column = table.columns_[j];
+      const std::string& cell = fields[j];
+      const bool missing = IsMissing(cell);
+      column.missing.push_back(missing ? 1 : 0);
+      double value = arma::datum::nan;
+      const bool number = !missing && ParseNumber(cell, value);
+      if (column.numeric && !missing && !number) {
+        // The first non-number turns the column to text; earlier numbers are kept as written by %.17g.
+        column.numeric = false;
+        column.firstBadRow = row;
+        column.firstBadValue = cell;
+        column.text.reserve(column.values.size() + 1);
+        for (std::size_t i = 0; i < column.values.size(); ++i) {
+          column.text.push_back(column.missing[i] ? "" : FormatNumber(column.values[i]));
+        }
+        column.values.clear();
+      }
+      if (column.numeric) {
+        column.values.push_back(value);
+      } else {
+        column.text.push_back(missing ? "" : cell);
+      }
+    }
+  }
+  return table;
+}
+
+Table ReadCsv(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError("cannot read data file '" + path + "': " + std::strerror(errno));
+  return ParseCsv(in, "data file '" + path + "'");
+}
+
+std::string FormatCsv(const std::vector<std::string>& names, const arma::mat& values) {
+  std::string out;
+  for (std::size_t j = 0; j < names.size(); ++j) out += (j ? "," : "") + names[j];
+  out += '\n';
+  char buffer[32];
+  for (arma::uword i = 0; i < values.n_rows; ++i) {
+    for (arma::uword j = 0; j < values.n_cols; ++j) {
+      std::snprintf(buffer, sizeof buffer, "%.17g", values(i, j));
+      if (j) out += ',';
+      out += buffer;
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace moest

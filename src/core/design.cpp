@@ -1,0 +1,60 @@
+#include "moest/io/design.hpp"
+
+#include <cmath>
+
+#include "moest/errors.hpp"
+
+namespace moest {
+
+Design BuildDesign(const Table& table, const TermList& terms) {
+  Design design;
+  const arma::uword n = table.NumRows();
+  const arma::uword p = (terms.intercept ? 1 : 0) + terms.variables.size();
+  if (p == 0) throw InputError("a design has no columns: the formula drops the intercept and names no variables");
+  design.x.set_size(n, p);
+  arma::uword j = 0;
+  if (terms.intercept) {
+    design.x.col(j++).ones();
+    design.names.push_back("(Intercept)");
+  }
+  for (const std::string& name : terms.variables) {
+    design.x.col(j++) = table.Numeric(name);
+    design.names.push_back(name);
+  }
+  return design;
+}
+
+void CheckFullRank(const arma::mat& x, const std::vector<std::string>& names, const std::string& what) {
+  const arma::uword n = x.n_rows;
+  const arma::uword p = x.n_cols;
+  if (n < p) {
+    throw InputError("the " + what + " design has " + std::to_string(p) + " columns but only " +
+                     std::to_string(n) + " rows");
+  }
+  // Gram-Schmidt (twice, for stability): a column with (almost) nothing left after removing the
+  // earlier ones makes the design singular.
+  bool hasIntercept = false;
+  for (arma::uword j = 0; j < p; ++j) {
+    if (x.col(j).min() == x.col(j).max() && x(0, j) != 0.0) hasIntercept = hasIntercept || j == 0;
+  }
+  arma::mat basis(n, 0);
+  for (arma::uword j = 0; j < p; ++j) {
+    arma::vec v = x.col(j);
+    const double norm = arma::norm(v);
+    if (norm == 0.0) throw InputError("the " + what + " design is singular: column '" + names[j] + "' is all zeros");
+    for (int pass = 0; pass < 2 && basis.n_cols > 0; ++pass) v -= basis * (basis.t() * v);
+    const double left = arma::norm(v);
+    if (left <= 1e-9 * norm) {
+      const bool constant = x.col(j).min() == x.col(j).max();
+      if (constant && hasIntercept) {
+        throw InputError("the " + what + " design is singular: column '" + names[j] +
+                         "' is constant, which duplicates the intercept");
+      }
+      throw InputError("the " + what + " design is singular: column '" + names[j] +
+                       "' is a linear combination of the columns before it");
+    }
+    basis.insert_cols(basis.n_cols, v / left);
+  }
+}
+
+}  // namespace moest

@@ -1,0 +1,116 @@
+#include "moest/solver/em.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+namespace moest {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string Short(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", value);
+  return buffer;
+}
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+}  // namespace
+
+double AbsoluteVarianceFloor(const Data& data, const EmOptions& options) {
+  const double spread = data.N() > 1 ? arma::var(data.y.col(0)) : 1.0;
+  return options.varianceFloor * (spread > 0.0 ? spread : 1.0);
+}
+
+StepReport MStep(Model& model, const Data& data, const arma::mat& r) {
+  StepReport report = model.gate().FitResponsibilities(data, r);
+  if (!report.note.empty()) report.note = "gate: " + report.note;
+  for (arma::uword k = 0; k < model.K(); ++k) {
+    StepReport expertReport = model.expert(k).FitWeighted(data, r.col(k));
+    if (!expertReport.note.empty()) {
+      expertReport.note = "expert " + std::to_string(k + 1) + ": " + expertReport.note;
+    }
+    report.Merge(expertReport);
+  }
+  return report;
+}
+
+FitResult RunEm(Model model, const Data& data, const arma::mat& start, const EmOptions& options,
+                Observer& observer, int startIndex) {
+  const double floor = AbsoluteVarianceFloor(data, options);
+  for (arma::uword k = 0; k < model.K(); ++k) model.expert(k).SetVarianceFloor(floor);
+  model.gate().SetInnerControl(options.gateMaxNewton, options.gateTolerance);
+
+  FitResult result;
+  FitStatistics& stats = result.stats;
+  arma::mat& r = result.responsibilities;
+  auto last = Clock::now();
+  StepReport report = MStep(model, data, start);
+  stats.gateCapHits += report.innerCapHit ? 1 : 0;
+  double previous = 0.0;
+  for (int it = 1;; ++it) {
+    const double logLik = model.LogLikelihood(data, &r);
+    TraceRow row;
+    row.iteration = it;
+    row.logLikelihood = logLik;
+    if (it > 1) {
+      row.relativeChange = (logLik - previous) / std::abs(previous);
+      row.decrease = row.relativeChange < -1e-9;
+    }
+    row.seconds = SecondsSince(last);
+    last = Clock::now();
+    stats.trace.push_back(row);
+    stats.iterations = it;
+    stats.logLikelihood = logLik;
+    observer.OnIteration(startIndex, row);
+
+    if (!std::isfinite(logLik)) {
+      stats.status = FitStatus::NonFinite;
+      stats.message = "the log-likelihood became " + Short(logLik) + " at iteration " +
+                      std::to_string(it);
+      break;
+    }
+    if (report.singular) {
+      stats.status = FitStatus::Degenerate;
+      stats.message = "a component collapsed (" + report.note + ")";
+      break;
+    }
+    if (it > 1 && std::abs(row.relativeChange) < options.tolerance) {
+      stats.status = FitStatus::Converged;
+      stats.message = "relative change of the log-likelihood below " + Short(options.tolerance);
+      break;
+    }
+    if (observer.ShouldStop()) {
+      stats.status = FitStatus::Interrupted;
+      stats.message = "interrupted at iteration " + std::to_string(it);
+      break;
+    }
+    if (it >= options.maxIterations) {
+      stats.status = FitStatus::MaxIterations;
+      stats.message = "stopped at the cap of " + std::to_string(options.maxIterations) +
+                      " iterations before the log-likelihood settled";
+      break;
+    }
+    report = MStep(model, data, r);
+    stats.gateCapHits += report.innerCapHit ? 1 : 0;
+    previous = logLik;
+  }
+  stats.varianceFloorBound = report.varianceFloorBound;
+  if (report.varianceFloorBound && stats.status == FitStatus::Converged) {
+    stats.status = FitStatus::Degenerate;
+    stats.message = "converged with a variance at its floor (" + report.note +
+                    "): the likelihood is unbounded there, so this is a degenerate solution";
+  }
+  stats.nParameters = model.NumParameters();
+  stats.n = data.N();
+  stats.criteria = ComputeCriteria(stats.logLikelihood, stats.nParameters, stats.n, r);
+  result.model = std::move(model);
+  return result;
+}
+
+}  // namespace moest

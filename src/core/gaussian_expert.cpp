@@ -1,0 +1,100 @@
+#include "moest/expert/gaussian.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "moest/errors.hpp"
+
+namespace moest {
+
+namespace {
+const double kLogSqrtTwoPi = 0.5 * std::log(2.0 * arma::datum::pi);
+}  // namespace
+
+GaussianExpert::GaussianExpert(arma::uword p) : beta_(p, arma::fill::zeros) {}
+
+void GaussianExpert::LogDensity(const Data& data, arma::vec& out) const {
+  const arma::uword n = data.N();
+  out.set_size(n);
+  const arma::vec mu = data.xExpert * beta_;
+  const double* y = data.y.colptr(0);
+  const double inv = 1.0 / sigma_;
+  const double constant = -kLogSqrtTwoPi - std::log(sigma_);
+  for (arma::uword i = 0; i < n; ++i) {
+    const double z = (y[i] - mu[i]) * inv;
+    out[i] = constant - 0.5 * z * z;
+  }
+}
+
+StepReport GaussianExpert::FitWeighted(const Data& data, const arma::vec& weights) {
+  StepReport report;
+  const arma::mat& x = data.xExpert;
+  const double total = arma::accu(weights);
+  if (!(total > 1e-10 * static_cast<double>(data.N()))) {
+    report.singular = true;
+    report.note = "its total weight is " + std::to_string(total);
+    return report;
+  }
+  const arma::mat xw = x.each_col() % weights;
+  const arma::mat xtwx = xw.t() * x;
+  const arma::vec xtwy = xw.t() * data.y.col(0);
+  arma::mat upper;
+  if (!arma::chol(upper, xtwx)) {
+    report.singular = true;
+    std::ostringstream note;
+    note << "its weighted design is singular (total weight " << total << ")";
+    report.note = note.str();
+    return report;
+  }
+  beta_ = arma::solve(arma::trimatu(upper), arma::solve(arma::trimatl(upper.t()), xtwy));
+  const arma::vec resid = data.y.col(0) - x * beta_;
+  double variance = arma::dot(weights, resid % resid) / total;
+  if (!(variance >= varianceFloor_)) {
+    variance = varianceFloor_;
+    report.varianceFloorBound = true;
+    report.note = "its variance is at the floor";
+  }
+  sigma_ = std::sqrt(variance);
+  return report;
+}
+
+void GaussianExpert::Mean(const Data& data, arma::vec& out) const { out = data.xExpert * beta_; }
+
+void GaussianExpert::Sample(const Data& data, Rng& rng, arma::mat& out) const {
+  const arma::vec mu = data.xExpert * beta_;
+  out.set_size(mu.n_elem, 1);
+  for (arma::uword i = 0; i < mu.n_elem; ++i) out(i, 0) = mu[i] + sigma_ * rng.Normal();
+}
+
+arma::vec GaussianExpert::Pack() const {
+  arma::vec theta(beta_.n_elem + 1);
+  theta.head(beta_.n_elem) = beta_;
+  theta[beta_.n_elem] = std::log(sigma_);
+  return theta;
+}
+
+void GaussianExpert::Unpack(const arma::vec& theta) {
+  beta_ = theta.head(beta_.n_elem);
+  sigma_ = std::exp(theta[beta_.n_elem]);
+}
+
+void GaussianExpert::GradLogDensity(const Data& data, const arma::vec& c, arma::vec& g) const {
+  const arma::vec resid = data.y.col(0) - data.xExpert * beta_;
+  const double variance = sigma_ * sigma_;
+  g.set_size(beta_.n_elem + 1);
+  g.head(beta_.n_elem) = data.xExpert.t() * (c % resid) / variance;
+  g[beta_.n_elem] = arma::dot(c, resid % resid) / variance - arma::accu(c);
+}
+
+ParameterBlocks GaussianExpert::Blocks() const {
+  return {{"coefficients", beta_}, {"sigma", arma::mat(1, 1, arma::fill::value(sigma_))}};
+}
+
+void GaussianExpert::SetBlocks(const ParameterBlocks& blocks) {
+  beta_ = FindBlock(blocks, "coefficients", beta_.n_elem, 1, "gaussian expert");
+  const double sigma = FindBlock(blocks, "sigma", 1, 1, "gaussian expert")(0, 0);
+  if (!(sigma > 0.0)) throw InputError("gaussian expert: parameter 'sigma' must be positive");
+  sigma_ = sigma;
+}
+
+}  // namespace moest

@@ -1,0 +1,256 @@
+#include "moest/io/model_json.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <limits>
+
+#include <nlohmann/json.hpp>
+
+#include "moest/errors.hpp"
+#include "moest/io/atomic_write.hpp"
+
+namespace moest {
+
+namespace {
+
+using Json = nlohmann::json;
+
+// NaN and infinities are not JSON: they are written as null and read back as NaN.
+Json Number(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
+
+double ToNumber(const Json& j, const std::string& what, const std::string& source) {
+  if (j.is_null()) return std::numeric_limits<double>::quiet_NaN();
+  if (!j.is_number()) throw InputError(source + ": '" + what + "' should be a number");
+  return j.get<double>();
+}
+
+// 1 x 1 as a number, a column as a flat array, anything else as an array of rows.
+Json MatrixToJson(const arma::mat& m) {
+  if (m.n_rows == 1 && m.n_cols == 1) return Number(m(0, 0));
+  Json out = Json::array();
+  if (m.n_cols == 1) {
+    for (arma::uword i = 0; i < m.n_rows; ++i) out.push_back(Number(m(i, 0)));
+    return out;
+  }
+  for (arma::uword i = 0; i < m.n_rows; ++i) {
+    Json row = Json::array();
+    for (arma::uword j = 0; j < m.n_cols; ++j) row.push_back(Number(m(i, j)));
+    out.push_back(row);
+  }
+  return out;
+}
+
+arma::mat MatrixFromJson(const Json& j, const std::string& what, const std::string& source) {
+  if (!j.is_array()) return arma::mat(1, 1, arma::fill::value(ToNumber(j, what, source)));
+  if (j.empty()) return arma::mat();
+  if (!j[0].is_array()) {
+    arma::mat m(j.size(), 1);
+    for (std::size_t i = 0; i < j.size(); ++i) m(i, 0) = ToNumber(j[i], what, source);
+    return m;
+  }
+  arma::mat m(j.size(), j[0].size());
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    if (!j[i].is_array() || j[i].size() != m.n_cols) {
+      throw InputError(source + ": '" + what + "' has rows of different lengths");
+    }
+    for (std::size_t c = 0; c < m.n_cols; ++c) m(i, c) = ToNumber(j[i][c], what, source);
+  }
+  return m;
+}
+
+Json BlocksToJson(const ParameterBlocks& blocks) {
+  Json out = Json::object();
+  for (const ParameterBlock& block : blocks) out[block.name] = MatrixToJson(block.value);
+  return out;
+}
+
+ParameterBlocks BlocksFromJson(const Json& j, const std::string& what, const std::string& source) {
+  if (!j.is_object()) throw InputError(source + ": '" + what + "' should be an object of parameters");
+  ParameterBlocks blocks;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    blocks.push_back({it.key(), MatrixFromJson(it.value(), what + "." + it.key(), source)});
+  }
+  return blocks;
+}
+
+const Json& Field(const Json& j, const std::string& key, const std::string& source) {
+  if (!j.is_object() || !j.contains(key)) throw InputError(source + " lacks the field '" + key + "'");
+  return j.at(key);
+}
+
+std::vector<std::string> Strings(const Json& j, const std::string& what, const std::string& source) {
+  if (!j.is_array()) throw InputError(source + ": '" + what + "' should be a list of names");
+  std::vector<std::string> out;
+  for (const Json& item : j) {
+    if (!item.is_string()) throw InputError(source + ": '" + what + "' should be a list of names");
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+Json StatsToJson(const FitStatistics& s) {
+  Json fit;
+  fit["log_likelihood"] = Number(s.logLikelihood);
+  fit["n_parameters"] = s.nParameters;
+  fit["n"] = s.n;
+  fit["aic"] = Number(s.criteria.aic);
+  fit["bic"] = Number(s.criteria.bic);
+  fit["icl"] = Number(s.criteria.icl);
+  fit["iterations"] = s.iterations;
+  fit["status"] = StatusName(s.status);
+  fit["message"] = s.message;
+  fit["variance_floor_bound"] = s.varianceFloorBound;
+  fit["gate_cap_hits"] = s.gateCapHits;
+  fit["seed"] = s.seed;
+  fit["starts"] = s.startLogLikelihoods.size();
+  fit["best_start"] = s.bestStart;
+  fit["starts_reaching_best"] = s.startsReachingBest;
+  Json starts = Json::array();
+  for (double value : s.startLogLikelihoods) starts.push_back(Number(value));
+  fit["start_log_likelihoods"] = starts;
+  Json trace = Json::array();
+  for (const TraceRow& row : s.trace) {
+    trace.push_back({{"iteration", row.iteration},
+                     {"log_likelihood", Number(row.logLikelihood)},
+                     {"relative_change", Number(row.relativeChange)},
+                     {"seconds", row.seconds},
+                     {"decrease", row.decrease}});
+  }
+  fit["trace"] = trace;
+  return fit;
+}
+
+template <typename T>
+T Get(const Json& j, const std::string& key, const std::string& source) {
+  try {
+    return Field(j, key, source).get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw InputError(source + ": the field '" + key + "' has the wrong type");
+  }
+}
+
+FitStatistics StatsFromJson(const Json& fit, const std::string& source) {
+  FitStatistics s;
+  s.logLikelihood = ToNumber(Field(fit, "log_likelihood", source), "log_likelihood", source);
+  s.nParameters = Get<arma::uword>(fit, "n_parameters", source);
+  s.n = Get<arma::uword>(fit, "n", source);
+  s.criteria.aic = ToNumber(Field(fit, "aic", source), "aic", source);
+  s.criteria.bic = ToNumber(Field(fit, "bic", source), "bic", source);
+  s.criteria.icl = fit.contains("icl") ? ToNumber(fit["icl"], "icl", source) : arma::datum::nan;
+  s.iterations = Get<int>(fit, "iterations", source);
+  s.status = StatusFromName(Get<std::string>(fit, "status", source));
+  if (fit.contains("message")) s.message = Get<std::string>(fit, "message", source);
+  if (fit.contains("variance_floor_bound")) s.varianceFloorBound = Get<bool>(fit, "variance_floor_bound", source);
+  if (fit.contains("gate_cap_hits")) s.gateCapHits = Get<int>(fit, "gate_cap_hits", source);
+  if (fit.contains("seed")) s.seed = Get<std::uint64_t>(fit, "seed", source);
+  if (fit.contains("best_start")) s.bestStart = Get<int>(fit, "best_start", source);
+  if (fit.contains("starts_reaching_best")) s.startsReachingBest = Get<int>(fit, "starts_reaching_best", source);
+  if (fit.contains("start_log_likelihoods")) {
+    for (const Json& value : fit["start_log_likelihoods"]) {
+      s.startLogLikelihoods.push_back(ToNumber(value, "start_log_likelihoods", source));
+    }
+  }
+  if (fit.contains("trace")) {
+    for (const Json& row : fit["trace"]) {
+      TraceRow t;
+      t.iteration = Get<int>(row, "iteration", source);
+      t.logLikelihood = ToNumber(Field(row, "log_likelihood", source), "trace", source);
+      t.relativeChange = ToNumber(Field(row, "relative_change", source), "trace", source);
+      t.seconds = ToNumber(Field(row, "seconds", source), "trace", source);
+      t.decrease = Get<bool>(row, "decrease", source);
+      s.trace.push_back(t);
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string ModelToJson(const ModelFile& file) {
+  Json j;
+  j["format"] = "moest-model";
+  j["version"] = kModelFileVersion;
+  j["created_by"] = file.createdBy;
+  j["formula"] = file.formula;
+  j["response"] = file.response;
+  j["terms"] = {{"expert", file.expertTerms}, {"gate", file.gateTerms}};
+  j["K"] = file.model.K();
+  j["gate"] = {{"family", file.model.gate().Family()}, {"parameters", BlocksToJson(file.model.gate().Blocks())}};
+  Json experts = Json::array();
+  for (arma::uword k = 0; k < file.model.K(); ++k) {
+    const Expert& expert = file.model.expert(k);
+    experts.push_back({{"family", expert.Family()}, {"parameters", BlocksToJson(expert.Blocks())}});
+  }
+  j["experts"] = experts;
+  j["fit"] = StatsToJson(file.stats);
+  return j.dump(2) + "\n";
+}
+
+ModelFile ModelFromJson(const std::string& text, const std::string& source) {
+  Json j;
+  try {
+    j = Json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw InputError(source + " is not valid JSON (" + std::string(e.what()) + ")");
+  }
+  if (!j.is_object() || !j.contains("format") || j["format"] != "moest-model") {
+    throw InputError(source + " is not a moest model file (no \"format\": \"moest-model\")");
+  }
+  const int version = Get<int>(j, "version", source);
+  if (version > kModelFileVersion) {
+    throw InputError(source + " has model-file version " + std::to_string(version) +
+                     ", newer than this moest reads (" + std::to_string(kModelFileVersion) +
+                     "): upgrade moest");
+  }
+  if (version < 1) throw InputError(source + " has an invalid model-file version " + std::to_string(version));
+  ModelFile file;
+  if (j.contains("created_by")) file.createdBy = Get<std::string>(j, "created_by", source);
+  file.formula = Get<std::string>(j, "formula", source);
+  file.response = Get<std::string>(j, "response", source);
+  const Json& terms = Field(j, "terms", source);
+  file.expertTerms = Strings(Field(terms, "expert", source), "terms.expert", source);
+  file.gateTerms = Strings(Field(terms, "gate", source), "terms.gate", source);
+  const int K = Get<int>(j, "K", source);
+  if (K < 1) throw InputError(source + ": K must be at least 1");
+  const Json& gate = Field(j, "gate", source);
+  const Json& experts = Field(j, "experts", source);
+  if (!experts.is_array() || experts.size() != static_cast<std::size_t>(K)) {
+    throw InputError(source + ": 'experts' should list K = " + std::to_string(K) + " experts");
+  }
+  file.gateFamily = Get<std::string>(gate, "family", source);
+  file.expertFamily = Get<std::string>(experts[0], "family", source);
+  for (const Json& expert : experts) {
+    if (Get<std::string>(expert, "family", source) != file.expertFamily) {
+      throw InputError(source + ": experts of different families in one model are not supported yet");
+    }
+  }
+  try {
+    file.model = Model::Make(file.expertFamily, file.gateFamily, file.expertTerms.size(),
+                             file.gateTerms.size(), static_cast<arma::uword>(K));
+    file.model.gate().SetBlocks(BlocksFromJson(Field(gate, "parameters", source), "gate", source));
+    for (int k = 0; k < K; ++k) {
+      file.model.expert(k).SetBlocks(
+          BlocksFromJson(Field(experts[k], "parameters", source), "experts", source));
+    }
+  } catch (const InputError& e) {
+    throw InputError(source + ": " + e.what());
+  }
+  file.stats = StatsFromJson(Field(j, "fit", source), source);
+  return file;
+}
+
+ModelFile ReadModelFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError("cannot read model file '" + path + "': " + std::strerror(errno));
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return ModelFromJson(text, "model file '" + path + "'");
+}
+
+void WriteModelFile(const ModelFile& file, const std::string& path) {
+  WriteFileAtomically(path, ModelToJson(file));
+}
+
+}  // namespace moest

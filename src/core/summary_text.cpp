@@ -1,0 +1,122 @@
+#include "moest/io/summary_text.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+namespace moest {
+
+namespace {
+
+std::string Format(double value, const char* format = "%.6g") {
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, format, value);
+  return buffer;
+}
+
+// Row names on the left, one right-aligned column of numbers per header.
+std::string Table(const std::vector<std::string>& rows, const std::vector<std::string>& headers,
+                  const arma::mat& values) {
+  std::size_t nameWidth = 0;
+  for (const std::string& row : rows) nameWidth = std::max(nameWidth, row.size());
+  std::vector<std::vector<std::string>> cells(values.n_rows, std::vector<std::string>(values.n_cols));
+  std::vector<std::size_t> widths(values.n_cols);
+  for (arma::uword j = 0; j < values.n_cols; ++j) {
+    widths[j] = headers[j].size();
+    for (arma::uword i = 0; i < values.n_rows; ++i) {
+      cells[i][j] = Format(values(i, j));
+      widths[j] = std::max(widths[j], cells[i][j].size());
+    }
+  }
+  std::ostringstream out;
+  out << std::string(nameWidth, ' ');
+  for (arma::uword j = 0; j < values.n_cols; ++j) {
+    out << "  " << std::string(widths[j] - headers[j].size(), ' ') << headers[j];
+  }
+  out << "\n";
+  for (arma::uword i = 0; i < values.n_rows; ++i) {
+    out << rows[i] << std::string(nameWidth - rows[i].size(), ' ');
+    for (arma::uword j = 0; j < values.n_cols; ++j) {
+      out << "  " << std::string(widths[j] - cells[i][j].size(), ' ') << cells[i][j];
+    }
+    out << "\n";
+  }
+  return out.str();
+}
+
+std::vector<std::string> ComponentHeaders(arma::uword from, arma::uword K) {
+  std::vector<std::string> headers;
+  for (arma::uword k = from; k < K; ++k) headers.push_back("Comp." + std::to_string(k + 1));
+  return headers;
+}
+
+}  // namespace
+
+std::string SummaryText(const ModelFile& file) {
+  const Model& model = file.model;
+  const FitStatistics& s = file.stats;
+  const arma::uword K = model.K();
+  std::ostringstream out;
+  out << "Mixture of experts: " << K << " " << file.expertFamily << " expert" << (K == 1 ? "" : "s")
+      << ", " << file.gateFamily << " gate\n";
+  out << "Formula: " << file.formula << "\n\n";
+
+  // Gate table: every non-reference component's coefficients.
+  const ParameterBlocks gateBlocks = model.gate().Blocks();
+  for (const ParameterBlock& block : gateBlocks) {
+    if (K > 1 && block.value.n_cols == K) {
+      out << "Gate coefficients (" << file.gateFamily << ", Comp.1 is the reference):\n";
+      out << Table(file.gateTerms, ComponentHeaders(1, K), block.value.cols(1, K - 1)) << "\n";
+    }
+  }
+  if (K == 1) out << "Gate: a single component has weight 1.\n\n";
+
+  // Expert table: one column per component, the coefficient rows then any scale rows.
+  std::vector<std::string> rows;
+  arma::mat values;
+  for (arma::uword k = 0; k < K; ++k) {
+    const ParameterBlocks blocks = model.expert(k).Blocks();
+    std::vector<double> column;
+    std::vector<std::string> names;
+    for (const ParameterBlock& block : blocks) {
+      for (arma::uword i = 0; i < block.value.n_elem; ++i) {
+        column.push_back(block.value(i));
+        const bool coefficients = block.name == "coefficients" && i < file.expertTerms.size();
+        names.push_back(coefficients ? file.expertTerms[i]
+                                     : block.name + (block.value.n_elem > 1 ? "[" + std::to_string(i + 1) + "]" : ""));
+      }
+    }
+    if (k == 0) {
+      rows = names;
+      values.set_size(column.size(), K);
+    }
+    values.col(k) = arma::vec(column);
+  }
+  out << "Expert parameters (" << file.expertFamily << "):\n" << Table(rows, ComponentHeaders(0, K), values) << "\n";
+
+  out << "Log-likelihood: " << Format(s.logLikelihood, "%.10g") << " (df = " << s.nParameters
+      << "), n = " << s.n << "\n";
+  out << "AIC: " << Format(s.criteria.aic, "%.8g") << "  BIC: " << Format(s.criteria.bic, "%.8g")
+      << "  ICL: " << Format(s.criteria.icl, "%.8g") << "  (smaller is better)\n";
+  out << "Status: " << StatusName(s.status) << " after " << s.iterations << " EM iteration"
+      << (s.iterations == 1 ? "" : "s");
+  if (!s.message.empty()) out << " (" << s.message << ")";
+  out << "\n";
+  if (!s.startLogLikelihoods.empty()) {
+    double lo = arma::datum::inf;
+    for (double v : s.startLogLikelihoods) {
+      if (std::isfinite(v)) lo = std::min(lo, v);
+    }
+    out << "Starts: " << s.startLogLikelihoods.size() << " (seed " << s.seed << "), "
+        << s.startsReachingBest << " reached the best log-likelihood; the worst ended at "
+        << Format(lo, "%.10g") << "\n";
+  }
+  if (s.gateCapHits > 0) {
+    out << "Note: the gate's Newton loop hit its iteration cap in " << s.gateCapHits << " M-step"
+        << (s.gateCapHits == 1 ? "" : "s") << ".\n";
+  }
+  return out.str();
+}
+
+}  // namespace moest
