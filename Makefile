@@ -1,0 +1,57 @@
+# moest: the two set-up commands of the README are `make demo` and `make check`.
+# Both install the Debian packages that are missing (idempotent), then build what they need.
+
+BUILD     ?= build
+RLIB      := $(BUILD)/Rlib
+JOBS      ?= $(shell nproc)
+export OPENBLAS_NUM_THREADS := 1
+
+DEBIAN_PACKAGES := cmake g++ make libarmadillo-dev libopenblas-dev libboost-math-dev libcli11-dev \
+  googletest libgtest-dev nlohmann-json3-dev libnlopt-cxx-dev r-base-dev r-cran-rcpp \
+  r-cran-rcpparmadillo r-cran-formula r-cran-testthat r-cran-flexmix r-cran-mixtools r-cran-mass \
+  r-cran-jsonlite r-cran-knitr r-cran-rmarkdown r-cran-ggplot2 r-cran-nloptr pandoc
+
+.PHONY: all deps build rpkg demo check test-cpp test-r clean
+
+all: build
+
+# Install only what is missing; apt-get update only when something is.
+deps:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing Debian packages:" $$missing; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "All Debian packages present."; fi
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+# The R package, installed into a private library (the root is the package).
+rpkg: deps
+	@mkdir -p $(RLIB)
+	MAKEFLAGS=-j$(JOBS) R CMD INSTALL --preclean --no-test-load --library=$(RLIB) . > $(BUILD)/rpkg-install.log 2>&1 \
+	  || { tail -40 $(BUILD)/rpkg-install.log; exit 1; }
+	@echo "R package installed in $(RLIB)"
+
+demo: build rpkg
+	$(BUILD)/moest fit datasets/tonedata.csv --formula "tuned ~ stretchratio" -K 2 --seed 1 \
+	  -o $(BUILD)/tonedata-model.json
+	$(BUILD)/moest summary $(BUILD)/tonedata-model.json
+	R_LIBS=$(RLIB) Rscript -e 'library(moest); fit <- moe(tuned ~ stretchratio, data = tonedata, K = 2, seed = 1); print(summary(fit))'
+
+test-cpp: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-r: rpkg
+	R_LIBS=$(RLIB) Rscript -e 'testthat::test_local(".", reporter = "summary", stop_on_failure = TRUE, load_package = "installed")'
+
+check: test-cpp test-r
+
+clean:
+	rm -rf $(BUILD) src/*.o src/core/*.o src/*.so
