@@ -41,7 +41,7 @@ TermList ParseTerms(const std::string& part, const std::string& formula) {
   auto flush = [&](char nextSign) {
     const std::string term = Trim(current);
     if (term.empty()) {
-      if (nextSign != '\0' || sign != '+') throw InputError("formula '" + formula + "' has an empty term");
+      throw InputError("formula '" + formula + "' has an empty term");
     } else if (term == "1") {
       terms.intercept = sign == '+';
     } else if (term == "0") {
