@@ -49,12 +49,13 @@ FitResult RunEm(Model model, const Data& data, const arma::mat& start, const EmO
   FitResult result;
   FitStatistics& stats = result.stats;
   arma::mat& r = result.responsibilities;
+  arma::mat logJoint;  // reused by every E-step
   auto last = Clock::now();
   StepReport report = MStep(model, data, start);
   stats.gateCapHits += report.innerCapHit ? 1 : 0;
   double previous = 0.0;
   for (int it = 1;; ++it) {
-    const double logLik = model.LogLikelihood(data, &r);
+    const double logLik = model.EStep(data, logJoint, r);
     TraceRow row;
     row.iteration = it;
     row.logLikelihood = logLik;

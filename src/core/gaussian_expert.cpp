@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "moest/errors.hpp"
+#include "moest/model/kernels.hpp"
 
 namespace moest {
 
@@ -14,30 +15,22 @@ const double kLogSqrtTwoPi = 0.5 * std::log(2.0 * arma::datum::pi);
 GaussianExpert::GaussianExpert(arma::uword p) : beta_(p, arma::fill::zeros) {}
 
 void GaussianExpert::LogDensity(const Data& data, arma::vec& out) const {
-  const arma::uword n = data.N();
-  out.set_size(n);
-  const arma::vec mu = data.xExpert * beta_;
-  const double* y = data.y.colptr(0);
-  const double inv = 1.0 / sigma_;
-  const double constant = -kLogSqrtTwoPi - std::log(sigma_);
-  for (arma::uword i = 0; i < n; ++i) {
-    const double z = (y[i] - mu[i]) * inv;
-    out[i] = constant - 0.5 * z * z;
-  }
+  out.set_size(data.N());
+  kernels::GaussianLogDensity(data.xExpert, beta_, data.y.colptr(0), -kLogSqrtTwoPi - std::log(sigma_),
+                              1.0 / sigma_, out.memptr());
 }
 
 StepReport GaussianExpert::FitWeighted(const Data& data, const arma::vec& weights) {
   StepReport report;
-  const arma::mat& x = data.xExpert;
   const double total = arma::accu(weights);
   if (!(total > 1e-10 * static_cast<double>(data.N()))) {
     report.singular = true;
     report.note = "its total weight is " + std::to_string(total);
     return report;
   }
-  const arma::mat xw = x.each_col() % weights;
-  const arma::mat xtwx = xw.t() * x;
-  const arma::vec xtwy = xw.t() * data.y.col(0);
+  arma::mat xtwx;
+  arma::vec xtwy;
+  kernels::WeightedCrossProducts(data.xExpert, weights.memptr(), data.y.colptr(0), xtwx, xtwy);
   arma::mat upper;
   if (!arma::chol(upper, xtwx)) {
     report.singular = true;
@@ -47,8 +40,8 @@ StepReport GaussianExpert::FitWeighted(const Data& data, const arma::vec& weight
     return report;
   }
   beta_ = arma::solve(arma::trimatu(upper), arma::solve(arma::trimatl(upper.t()), xtwy));
-  const arma::vec resid = data.y.col(0) - x * beta_;
-  double variance = arma::dot(weights, resid % resid) / total;
+  double variance =
+      kernels::WeightedSquaredResiduals(data.xExpert, beta_, data.y.colptr(0), weights.memptr()) / total;
   if (!(variance >= varianceFloor_)) {
     variance = varianceFloor_;
     report.varianceFloorBound = true;

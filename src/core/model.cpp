@@ -1,11 +1,9 @@
 #include "moest/model/model.hpp"
 
-#include <cmath>
-#include <limits>
-
 #include "moest/errors.hpp"
 #include "moest/expert/registry.hpp"
 #include "moest/gate/registry.hpp"
+#include "moest/model/kernels.hpp"
 
 namespace moest {
 
@@ -38,18 +36,23 @@ Model& Model::operator=(const Model& other) {
 
 void Model::LogJoint(const Data& data, arma::mat& logJoint) const {
   gate_->LogWeights(data, logJoint);
-  arma::vec logDensity;
   for (arma::uword k = 0; k < experts_.size(); ++k) {
-    experts_[k]->LogDensity(data, logDensity);
-    logJoint.col(k) += logDensity;
+    experts_[k]->LogDensity(data, scratch_);
+    logJoint.col(k) += scratch_;
   }
 }
 
-double Model::LogLikelihood(const Data& data, arma::mat* responsibilities) const {
-  arma::mat logJoint;
+double Model::EStep(const Data& data, arma::mat& logJoint, arma::mat& responsibilities) const {
   LogJoint(data, logJoint);
   const double logLik = NormaliseRows(logJoint);
-  if (responsibilities != nullptr) *responsibilities = arma::exp(logJoint);
+  responsibilities.set_size(logJoint.n_rows, logJoint.n_cols);
+  kernels::Exp(logJoint.memptr(), logJoint.n_elem, responsibilities.memptr());
+  return logLik;
+}
+
+double Model::LogLikelihood(const Data& data, arma::mat* responsibilities) const {
+  arma::mat logJoint, r;
+  const double logLik = EStep(data, logJoint, responsibilities != nullptr ? *responsibilities : r);
   return logLik;
 }
 
@@ -60,32 +63,9 @@ arma::uword Model::NumParameters() const {
 }
 
 double NormaliseRows(arma::mat& logJoint, arma::vec* rowLse) {
-  const arma::uword n = logJoint.n_rows;
-  const arma::uword K = logJoint.n_cols;
-  arma::vec lse(n);
-  // Column-major storage: find row maxima column by column, then sum exponentials the same way.
-  arma::vec rowMax = logJoint.col(0);
-  for (arma::uword k = 1; k < K; ++k) {
-    const double* col = logJoint.colptr(k);
-    for (arma::uword i = 0; i < n; ++i) rowMax[i] = std::max(rowMax[i], col[i]);
-  }
-  arma::vec sum(n, arma::fill::zeros);
-  for (arma::uword k = 0; k < K; ++k) {
-    const double* col = logJoint.colptr(k);
-    for (arma::uword i = 0; i < n; ++i) sum[i] += std::exp(col[i] - rowMax[i]);
-  }
-  double total = 0.0;
-  for (arma::uword i = 0; i < n; ++i) {
-    // A row whose every entry is -inf has probability zero: keep -inf rather than NaN.
-    lse[i] = std::isfinite(rowMax[i]) ? rowMax[i] + std::log(sum[i]) : rowMax[i];
-    total += lse[i];
-  }
-  for (arma::uword k = 0; k < K; ++k) {
-    double* col = logJoint.colptr(k);
-    for (arma::uword i = 0; i < n; ++i) col[i] -= lse[i];
-  }
-  if (rowLse != nullptr) *rowLse = std::move(lse);
-  return total;
+  if (rowLse != nullptr) rowLse->set_size(logJoint.n_rows);
+  return kernels::NormaliseRows(logJoint.memptr(), logJoint.n_rows, logJoint.n_cols,
+                                rowLse != nullptr ? rowLse->memptr() : nullptr);
 }
 
 }  // namespace moest

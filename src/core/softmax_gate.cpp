@@ -3,27 +3,10 @@
 #include <cmath>
 
 #include "moest/errors.hpp"
+#include "moest/model/kernels.hpp"
 #include "moest/model/model.hpp"
 
 namespace moest {
-
-namespace {
-
-// sum_ik r_ik log g_ik over the cells with r_ik > 0 (so that log g = -inf where r = 0 is harmless);
-// logG receives the log-softmax of x * w.
-double GateObjective(const arma::mat& x, const arma::mat& w, const arma::mat& r, arma::mat& logG) {
-  logG = x * w;
-  NormaliseRows(logG);
-  double q = 0.0;
-  const double* rp = r.memptr();
-  const double* lp = logG.memptr();
-  for (arma::uword i = 0; i < r.n_elem; ++i) {
-    if (rp[i] > 0.0) q += rp[i] * lp[i];
-  }
-  return q;
-}
-
-}  // namespace
 
 SoftmaxGate::SoftmaxGate(arma::uword q, arma::uword K) : w_(q, K, arma::fill::zeros) {
   if (K < 1) throw InputError("K must be at least 1");
@@ -47,47 +30,38 @@ StepReport SoftmaxGate::FitResponsibilities(const Data& data, const arma::mat& r
   const arma::mat& x = data.xGate;
   const arma::uword q = x.n_cols;
   const arma::uword m = q * (K - 1);
-  const arma::vec rowTotal = arma::sum(r, 1);
 
-  arma::mat logG;
-  arma::mat trialLogG;
-  double objective = GateObjective(x, w_, r, logG);
+  arma::mat& logG = logG_;
+  arma::mat& trialLogG = trialLogG_;
+  arma::mat gradient, hessian, upper, trial;
+  double objective = kernels::SoftmaxObjective(x, w_, r, logG);
   bool converged = false;
   for (int it = 0; it < maxNewton_; ++it) {
-    const arma::mat g = arma::exp(logG);
-    const arma::mat residual = r.cols(1, K - 1) - arma::mat(g.cols(1, K - 1)).each_col() % rowTotal;
-    const arma::vec gradient = arma::vectorise(x.t() * residual);
-
-    // Negative Hessian of the objective in the free coefficients (columns 2..K), block by block.
-    arma::mat hessian(m, m);
-    for (arma::uword j = 1; j < K; ++j) {
-      for (arma::uword l = j; l < K; ++l) {
-        arma::vec v = rowTotal % g.col(j) % ((j == l ? 1.0 : 0.0) - g.col(l));
-        const arma::mat block = x.t() * (x.each_col() % v);
-        hessian.submat((j - 1) * q, (l - 1) * q, j * q - 1, l * q - 1) = block;
-        if (l != j) hessian.submat((l - 1) * q, (j - 1) * q, l * q - 1, j * q - 1) = block.t();
-      }
-    }
-    arma::mat upper;
+    kernels::SoftmaxGradientHessian(x, logG, r, gradient, hessian);
     double ridge = 0.0;
     const double scale = std::max(1e-300, arma::max(hessian.diag()));
-    while (!arma::chol(upper, hessian + ridge * arma::eye(m, m))) {
+    bool factored = false;
+    while (!(factored = arma::chol(upper, hessian + ridge * arma::eye(m, m))) && ridge <= 1e6 * scale) {
       ridge = ridge == 0.0 ? 1e-10 * scale : ridge * 10.0;
-      if (ridge > 1e6 * scale) break;
     }
-    if (upper.n_rows != m) break;  // no usable curvature: keep the current coefficients
-    const arma::vec direction =
-        arma::solve(arma::trimatu(upper), arma::solve(arma::trimatl(upper.t()), gradient));
-
+    if (!factored) break;  // no usable curvature: keep the current coefficients
+    const arma::vec g = arma::vectorise(gradient);
+    const arma::vec direction = arma::solve(arma::trimatu(upper), arma::solve(arma::trimatl(upper.t()), g));
+    // The Newton decrement g'H^-1 g / 2 predicts the gain of a full step. When it is negligible the
+    // step is taken without a line search (no pass over the data) and the loop ends.
+    if (0.5 * arma::dot(g, direction) <= newtonTolerance_ * (std::abs(objective) + 1.0)) {
+      w_.cols(1, K - 1) += arma::reshape(direction, q, K - 1);
+      converged = true;
+      break;
+    }
     // Step halving: accept the first step that does not decrease the objective.
     double step = 1.0;
     bool accepted = false;
     double trialObjective = objective;
-    arma::mat trial;
     for (int halving = 0; halving < 40; ++halving) {
       trial = w_;
       trial.cols(1, K - 1) += step * arma::reshape(direction, q, K - 1);
-      trialObjective = GateObjective(x, trial, r, trialLogG);
+      trialObjective = kernels::SoftmaxObjective(x, trial, r, trialLogG);
       if (std::isfinite(trialObjective) && trialObjective >= objective) {
         accepted = true;
         break;
@@ -98,19 +72,13 @@ StepReport SoftmaxGate::FitResponsibilities(const Data& data, const arma::mat& r
       converged = true;  // no ascent left at working precision
       break;
     }
-    const double gain = trialObjective - objective;
-    w_ = trial;
+    w_.swap(trial);
     logG.swap(trialLogG);
     objective = trialObjective;
-    if (gain <= newtonTolerance_ * (std::abs(objective) + newtonTolerance_)) {
-      converged = true;
-      break;
-    }
   }
   if (!converged && maxNewton_ > 0) {
     report.innerCapHit = true;
-    report.note = "the gate's Newton loop stopped at its cap of " + std::to_string(maxNewton_) +
-                  " iterations";
+    report.note = "the gate's Newton loop stopped at its cap of " + std::to_string(maxNewton_) + " iterations";
   }
   return report;
 }

@@ -31,6 +31,8 @@ class SoftmaxGate : public Gate {
 
  private:
   arma::mat w_;
+  // Workspace of the Newton loop, kept across M-steps to avoid n x K allocations (not parameters).
+  arma::mat logG_, trialLogG_;
   int maxNewton_ = 25;
   double newtonTolerance_ = 1e-10;
 };

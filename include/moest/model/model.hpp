@@ -35,12 +35,20 @@ class Model {
   void LogJoint(const Data& data, arma::mat& logJoint) const;
   /** The log-likelihood; when `responsibilities` is given it receives r_ik (log-space E-step). */
   double LogLikelihood(const Data& data, arma::mat* responsibilities = nullptr) const;
+  /**
+   * The E-step into caller-owned buffers (reused across iterations without reallocation): returns the
+   * log-likelihood, `logJoint` ends as the log responsibilities, `responsibilities` as r_ik.
+   */
+  double EStep(const Data& data, arma::mat& logJoint, arma::mat& responsibilities) const;
   /** Gate plus expert free parameters. */
   arma::uword NumParameters() const;
 
  private:
   std::unique_ptr<Gate> gate_;
   std::vector<std::unique_ptr<Expert>> experts_;
+  // Workspace for one expert's log-densities, kept to avoid an n-sized allocation per call; it makes
+  // concurrent calls on one Model object unsafe (each start and thread works on its own copy).
+  mutable arma::vec scratch_;
 };
 
 /**

@@ -1,0 +1,42 @@
+// The per-row transcendental work of the E- and M-steps as fused loops. Their translation unit is
+// compiled with -O3 -ffast-math so that exp and log vectorise (glibc libmvec): the inputs must be
+// finite, which the fit validates beforehand; callers check the results for finiteness in code
+// compiled without fast math.
+#pragma once
+
+#include "moest/arma.hpp"
+
+namespace moest::kernels {
+
+/**
+ * Row-wise log-sum-exp of the n x K column-major `logJoint`, overwritten by the log-normalised rows.
+ * `rowLse` (n values, may be null) receives each row's log-sum-exp. Returns their sum.
+ */
+double NormaliseRows(double* logJoint, arma::uword n, arma::uword K, double* rowLse);
+
+/** out_i = exp(in_i), vectorised. */
+void Exp(const double* in, arma::uword n, double* out);
+
+/** out_i = constant - 0.5 ((y_i - x_i'beta) * inverseScale)^2 for every row of x. */
+void GaussianLogDensity(const arma::mat& x, const arma::vec& beta, const double* y, double constant,
+                        double inverseScale, double* out);
+
+/** X'WX (upper and lower filled) and X'Wy for row weights w. */
+void WeightedCrossProducts(const arma::mat& x, const double* w, const double* y, arma::mat& xtwx, arma::vec& xtwy);
+
+/** sum_i w_i (y_i - x_i'beta)^2. */
+double WeightedSquaredResiduals(const arma::mat& x, const arma::vec& beta, const double* y, const double* w);
+
+/**
+ * The softmax gate objective sum_ik r_ik log g_ik with g = softmax(X W); `logG` receives log g.
+ */
+double SoftmaxObjective(const arma::mat& x, const arma::mat& w, const arma::mat& r, arma::mat& logG);
+
+/**
+ * Gradient (q x (K-1), columns 2..K) and negative Hessian (q(K-1) square) of the softmax gate
+ * objective in the non-reference coefficients, at log-weights logG.
+ */
+void SoftmaxGradientHessian(const arma::mat& x, const arma::mat& logG, const arma::mat& r, arma::mat& gradient,
+                            arma::mat& negHessian);
+
+}  // namespace moest::kernels
