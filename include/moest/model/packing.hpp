@@ -1,0 +1,24 @@
+// The whole model as one unconstrained parameter vector [gate; expert_1; ...; expert_K], and the
+// gradient of the log-likelihood in it (for direct maximum likelihood and standard errors).
+#pragma once
+
+#include "moest/data.hpp"
+#include "moest/model/model.hpp"
+
+namespace moest {
+
+/** [gate.Pack(); expert(0).Pack(); ...]. */
+arma::vec PackModel(const Model& model);
+/** Inverse of PackModel; InputError when the length is wrong. */
+void UnpackModel(Model& model, const arma::vec& theta);
+/** A readable label for every entry of PackModel ("gate[2]", "expert 1[3]"). */
+std::vector<std::string> PackedLabels(const Model& model);
+
+/**
+ * The log-likelihood and its gradient in PackModel's coordinates. By Fisher's identity the gradient
+ * is sum_ik r_ik d log g_ik + sum_ik r_ik d log f_ik at the posterior r, so every component's own
+ * gradient contract suffices.
+ */
+double LogLikelihoodGradient(const Model& model, const Data& data, arma::vec& gradient);
+
+}  // namespace moest

@@ -1,0 +1,54 @@
+#include "moest/model/packing.hpp"
+
+#include "moest/errors.hpp"
+
+namespace moest {
+
+arma::vec PackModel(const Model& model) {
+  arma::vec theta = model.gate().Pack();
+  for (arma::uword k = 0; k < model.K(); ++k) theta = arma::join_cols(theta, model.expert(k).Pack());
+  return theta;
+}
+
+void UnpackModel(Model& model, const arma::vec& theta) {
+  const arma::uword expected = PackModel(model).n_elem;
+  if (theta.n_elem != expected) {
+    throw InputError("the parameter vector has " + std::to_string(theta.n_elem) + " entries but the model has " +
+                     std::to_string(expected));
+  }
+  arma::uword at = 0;
+  const arma::uword gateSize = model.gate().Pack().n_elem;
+  if (gateSize > 0) model.gate().Unpack(theta.subvec(at, at + gateSize - 1));
+  at += gateSize;
+  for (arma::uword k = 0; k < model.K(); ++k) {
+    const arma::uword size = model.expert(k).Pack().n_elem;
+    if (size > 0) model.expert(k).Unpack(theta.subvec(at, at + size - 1));
+    at += size;
+  }
+}
+
+std::vector<std::string> PackedLabels(const Model& model) {
+  std::vector<std::string> labels;
+  for (arma::uword j = 0; j < model.gate().Pack().n_elem; ++j) labels.push_back("gate[" + std::to_string(j + 1) + "]");
+  for (arma::uword k = 0; k < model.K(); ++k) {
+    for (arma::uword j = 0; j < model.expert(k).Pack().n_elem; ++j) {
+      labels.push_back("expert " + std::to_string(k + 1) + "[" + std::to_string(j + 1) + "]");
+    }
+  }
+  return labels;
+}
+
+double LogLikelihoodGradient(const Model& model, const Data& data, arma::vec& gradient) {
+  arma::mat r;
+  const double logLik = model.LogLikelihood(data, &r);
+  arma::vec part;
+  model.gate().GradLogWeights(data, r, part);
+  gradient = part;
+  for (arma::uword k = 0; k < model.K(); ++k) {
+    model.expert(k).GradLogDensity(data, r.col(k), part);
+    gradient = arma::join_cols(gradient, part);
+  }
+  return logLik;
+}
+
+}  // namespace moest

@@ -1,0 +1,44 @@
+#include <gtest/gtest.h>
+
+#include "moest/model/packing.hpp"
+#include "test_support.hpp"
+
+namespace moest {
+namespace {
+
+TEST(Packing, RoundTripsAndLabelsEveryEntry) {
+  const Model truth = test::MakeLinearModel({{0, 0}, {0.5, 4.0}, {1, -1}},
+                                            {{{1.0, 2.0, 0.3}}, {{-1.0, -1.5, 0.5}}, {{0, 0, 1}}});
+  const arma::vec theta = PackModel(truth);
+  EXPECT_EQ(theta.n_elem, truth.NumParameters());
+  Model copy = Model::Make("gaussian", "softmax", 2, 2, 3);
+  UnpackModel(copy, theta);
+  EXPECT_TRUE(arma::all(PackModel(copy) == theta));
+  EXPECT_EQ(PackedLabels(truth).size(), theta.n_elem);
+  EXPECT_THROW(UnpackModel(copy, arma::vec(3)), InputError);
+}
+
+TEST(Packing, LogLikelihoodGradientMatchesFiniteDifferences) {
+  const Model truth = test::MakeLinearModel({{0, 0}, {0.5, 4.0}, {1, -1}},
+                                            {{{1.0, 2.0, 0.3}}, {{-1.0, -1.5, 0.5}}, {{0, 0, 1}}});
+  const auto sim = test::SimulateLinear(truth, 300, 12);
+  // A point away from the optimum, so that the gradient is not near zero.
+  Model model = truth;
+  arma::vec theta = PackModel(truth);
+  Rng rng(1);
+  for (auto& v : theta) v += 0.2 * rng.Normal();
+  UnpackModel(model, theta);
+  arma::vec analytic;
+  const double logLik = LogLikelihoodGradient(model, sim.View(), analytic);
+  EXPECT_NEAR(logLik, model.LogLikelihood(sim.View()), 1e-9);
+  auto f = [&](const arma::vec& t) {
+    Model m = model;
+    UnpackModel(m, t);
+    return m.LogLikelihood(sim.View());
+  };
+  const arma::vec numeric = test::NumericGradient(f, theta, 1e-6);
+  EXPECT_LT(arma::abs(analytic - numeric).max(), 1e-4 * (1.0 + arma::abs(numeric).max()));
+}
+
+}  // namespace
+}  // namespace moest
