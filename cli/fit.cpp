@@ -1,0 +1,160 @@
+// `moest fit`: read a CSV table, build the designs the formula asks for, fit by EM from several
+// starts, write the model file and print a summary.
+#include <map>
+#include <memory>
+#include <string>
+
+#include "arguments.hpp"
+#include "commands.hpp"
+#include "interrupt.hpp"
+#include "observer.hpp"
+#include "validators.hpp"
+
+namespace moest::cli {
+
+namespace {
+
+const std::map<std::string, StartMethod> kStartMethods = {
+    {"kmeans", StartMethod::KMeans}, {"mixed", StartMethod::Mixed}, {"random", StartMethod::RandomPartition}};
+
+struct FitArguments {
+  std::string dataPath;
+  std::string formula;
+  int components = 0;
+  std::string expertFamily = "gaussian";
+  std::string gateFamily = "softmax";
+  FitOptions options;  // all but the start method, which is named by startMethod
+  std::string startMethod = "mixed";
+  std::string outputPath;  // empty: no model file
+  std::string tracePath;   // empty: no trace file
+  bool json = false;
+  bool quiet = false;
+};
+
+/** What a fit reads from the table, checked before any fitting. */
+struct FitInput {
+  Formula formula;
+  arma::mat response;
+  Design expert;
+  Design gate;
+};
+
+FitInput LoadFitInput(const FitArguments& args) {
+  FitInput input;
+  // The formula first: a typo in it is reported without reading a large file.
+  input.formula = ParseFormula(args.formula);
+  const Table table = ReadCsv(args.dataPath);
+  RequireDataRows(table, "data file '" + args.dataPath + "'");
+  input.response = table.Numeric(input.formula.response);
+  input.expert = BuildDesign(table, input.formula.expert);
+  input.gate = BuildDesign(table, input.formula.gate);
+  CheckFullRank(input.expert.x, input.expert.names, "expert");
+  CheckFullRank(input.gate.x, input.gate.names, "gate");
+  return input;
+}
+
+/** The model file of a finished fit: enough to predict and simulate on new data later. */
+ModelFile MakeModelFile(const FitArguments& args, const FitInput& input, FitResult result) {
+  ModelFile file;
+  file.formula = input.formula.text;
+  file.response = input.formula.response;
+  file.expertTerms = input.expert.names;
+  file.gateTerms = input.gate.names;
+  file.expertFamily = args.expertFamily;
+  file.gateFamily = args.gateFamily;
+  file.model = std::move(result.model);
+  file.stats = std::move(result.stats);
+  file.createdBy = "moest CLI";
+  return file;
+}
+
+int RunFit(const FitArguments& args) {
+  const FitInput input = LoadFitInput(args);
+  const arma::uword K = static_cast<arma::uword>(args.components);
+  // Checked before the model is made: an absurd K would otherwise allocate K experts first.
+  if (K > input.response.n_rows) {
+    throw InputError("-K " + std::to_string(K) + " asks for more experts than the data have rows (" +
+                     std::to_string(input.response.n_rows) + ")");
+  }
+  FitOptions options = args.options;
+  options.startMethod = kStartMethods.at(args.startMethod);
+  const Model prototype = Model::Make(args.expertFamily, args.gateFamily, input.expert.x.n_cols,
+                                      input.gate.x.n_cols, K);
+  const Data data(input.response, input.expert.x, input.gate.x);
+
+  InstallInterruptHandler();
+  CliObserver observer(options.em, args.quiet, !args.tracePath.empty());
+  FitResult result = Fit(prototype, data, options, observer);
+  if (result.stats.status == FitStatus::Interrupted) {
+    PrintNote("the fit was interrupted: no output was written");
+    return kExitInterrupted;
+  }
+
+  const ModelFile file = MakeModelFile(args, input, std::move(result));
+  if (!args.outputPath.empty()) WriteModelFile(file, args.outputPath);
+  if (!args.tracePath.empty()) WriteFileAtomically(args.tracePath, observer.TraceCsv());
+  if (args.json) {
+    WriteOutput("", ModelToJson(file));
+  } else if (!args.quiet) {
+    WriteOutput("", SummaryText(file));
+  }
+  if (file.stats.status != FitStatus::Converged) {
+    PrintNote("warning: the fit ended with status " + StatusName(file.stats.status) + ": " + file.stats.message);
+    return kExitNotConverged;
+  }
+  return kExitSuccess;
+}
+
+}  // namespace
+
+void AddFitCommand(CLI::App& app, CommandAction& action) {
+  auto args = std::make_shared<FitArguments>();
+  CLI::App* fit = app.add_subcommand("fit", "Fit a mixture of experts to a CSV table by EM from several starts.");
+  fit->footer(
+      "Exit code 0 when the kept start converged; 1 when it ended otherwise (max_iterations, degenerate, "
+      "non_finite: the model is still written and the status is named on stderr); 2 for bad input; 130 "
+      "after Ctrl-C, which writes nothing.");
+  fit->add_option("data", args->dataPath, "CSV file: a header row, then one row per observation")
+      ->required()
+      ->check(CLI::ExistingFile);
+  fit->add_option("-f,--formula", args->formula,
+                  "\"y ~ x1 + x2 | z1\": the experts use the terms before '|', the gate those after it "
+                  "(without '|' both use the same terms); '0 +' drops the intercept, '~ 1' is intercept-only")
+      ->required();
+  fit->add_option("-K", args->components, "number of experts (at least 1)")
+      ->required()
+      ->check(WholeNumberAtLeast(1));
+  fit->add_option("--expert", args->expertFamily, "expert family")
+      ->check(CLI::IsMember(ExpertFamilies()))
+      ->capture_default_str();
+  fit->add_option("--gate", args->gateFamily, "gate family")
+      ->check(CLI::IsMember(GateFamilies()))
+      ->capture_default_str();
+  fit->add_option("--seed", args->options.seed, "seed of the random starts: the same seed gives the same fit")
+      ->check(WholeNumberAtLeast(0))
+      ->capture_default_str();
+  fit->add_option("--starts", args->options.starts, "number of EM starts; the best is kept")
+      ->check(WholeNumberAtLeast(1))
+      ->capture_default_str();
+  fit->add_option("--start", args->startMethod,
+                  "how starts are formed: kmeans (k-means on the standardised data), random (random "
+                  "partitions) or mixed (the first by k-means, the others random)")
+      ->check(CLI::IsMember(ChoiceNames(kStartMethods)))
+      ->capture_default_str();
+  fit->add_option("--tol", args->options.em.tolerance,
+                  "EM stops when the relative change of the log-likelihood falls below this")
+      ->check(PositiveNumber())
+      ->capture_default_str();
+  fit->add_option("--max-iter", args->options.em.maxIterations, "iteration cap of each EM start")
+      ->check(WholeNumberAtLeast(1))
+      ->capture_default_str();
+  fit->add_option("-o,--output", args->outputPath, "write the model file (JSON) here, atomically");
+  fit->add_option("--trace", args->tracePath,
+                  "write every EM iteration of every start here as CSV (start, iteration, log_likelihood, "
+                  "relative_change, seconds, decrease)");
+  fit->add_flag("--json", args->json, "print the model file's JSON on stdout instead of the summary");
+  fit->add_flag("-q,--quiet", args->quiet, "print no progress and no summary (--json and warnings still print)");
+  BindAction(*fit, action, args, RunFit);
+}
+
+}  // namespace moest::cli
