@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -194,6 +195,7 @@ Table ParseCsv(std::istream& in, const std::string& source) {
 }
 
 Table ReadCsv(const std::string& path) {
+  if (std::filesystem::is_directory(path)) throw InputError("data file '" + path + "' is a directory");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError("cannot read data file '" + path + "': " + std::strerror(errno));
   return ParseCsv(in, "data file '" + path + "'");
@@ -206,8 +208,12 @@ std::string FormatCsv(const std::vector<std::string>& names, const arma::mat& va
   char buffer[32];
   for (arma::uword i = 0; i < values.n_rows; ++i) {
     for (arma::uword j = 0; j < values.n_cols; ++j) {
-      std::snprintf(buffer, sizeof buffer, "%.17g", values(i, j));
       if (j) out += ',';
+      if (std::isnan(values(i, j))) {
+        out += "NA";  // what R and most readers take as missing
+        continue;
+      }
+      std::snprintf(buffer, sizeof buffer, "%.17g", values(i, j));
       out += buffer;
     }
     out += '\n';

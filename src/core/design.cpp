@@ -9,6 +9,7 @@ namespace moest {
 Design BuildDesign(const Table& table, const TermList& terms) {
   Design design;
   const arma::uword n = table.NumRows();
+  if (n == 0) throw InputError("the data have no rows");
   const arma::uword p = (terms.intercept ? 1 : 0) + terms.variables.size();
   if (p == 0) throw InputError("a design has no columns: the formula drops the intercept and names no variables");
   design.x.set_size(n, p);

@@ -61,7 +61,9 @@ void ValidateFitInput(const Model& model, const Data& data, const FitOptions& op
                      " free parameters, but the data have " + std::to_string(n) + " rows");
   }
   if (n < 2 || arma::max(data.y.col(0)) == arma::min(data.y.col(0))) {
-    throw InputError("the response is constant (every value is " + std::to_string(data.y(0, 0)) +
+    std::ostringstream value;
+    value << data.y(0, 0);
+    throw InputError("the response is constant (every value is " + value.str() +
                      "): there is nothing for a mixture to fit");
   }
   CheckFullRank(data.xExpert, ColumnNumbers(data.xExpert.n_cols), "expert");

@@ -39,7 +39,14 @@ StepReport GaussianExpert::FitWeighted(const Data& data, const arma::vec& weight
     report.note = note.str();
     return report;
   }
-  beta_ = arma::solve(arma::trimatu(upper), arma::solve(arma::trimatl(upper.t()), xtwy));
+  arma::vec half, beta;
+  if (!arma::solve(half, arma::trimatl(upper.t()), xtwy) || !arma::solve(beta, arma::trimatu(upper), half) ||
+      !beta.is_finite()) {
+    report.singular = true;
+    report.note = "its weighted least-squares solve failed";
+    return report;
+  }
+  beta_ = beta;
   double variance =
       kernels::WeightedSquaredResiduals(data.xExpert, beta_, data.y.colptr(0), weights.memptr()) / total;
   if (!(variance >= varianceFloor_)) {

@@ -3,9 +3,11 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <type_traits>
 
 #include <nlohmann/json.hpp>
 
@@ -125,10 +127,22 @@ Json StatsToJson(const FitStatistics& s) {
 
 template <typename T>
 T Get(const Json& j, const std::string& key, const std::string& source) {
-  try {
-    return Field(j, key, source).get<T>();
-  } catch (const nlohmann::json::exception&) {
-    throw InputError(source + ": the field '" + key + "' has the wrong type");
+  const Json& field = Field(j, key, source);
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    // nlohmann converts out-of-range numbers by wrapping: check the range first.
+    const bool fits = field.is_number_integer() &&
+                      (field.is_number_unsigned() ? field.get<std::uint64_t>() <= std::numeric_limits<T>::max()
+                                                  : field.get<std::int64_t>() >= static_cast<std::int64_t>(std::numeric_limits<T>::min()) &&
+                                                        (field.get<std::int64_t>() < 0 ||
+                                                         static_cast<std::uint64_t>(field.get<std::int64_t>()) <= std::numeric_limits<T>::max()));
+    if (!fits) throw InputError(source + ": the field '" + key + "' should be a whole number in range");
+    return field.get<T>();
+  } else {
+    try {
+      return field.get<T>();
+    } catch (const nlohmann::json::exception&) {
+      throw InputError(source + ": the field '" + key + "' has the wrong type");
+    }
   }
 }
 
@@ -141,7 +155,11 @@ FitStatistics StatsFromJson(const Json& fit, const std::string& source) {
   s.criteria.bic = ToNumber(Field(fit, "bic", source), "bic", source);
   s.criteria.icl = fit.contains("icl") ? ToNumber(fit["icl"], "icl", source) : arma::datum::nan;
   s.iterations = Get<int>(fit, "iterations", source);
-  s.status = StatusFromName(Get<std::string>(fit, "status", source));
+  try {
+    s.status = StatusFromName(Get<std::string>(fit, "status", source));
+  } catch (const InputError& e) {
+    throw InputError(source + ": " + e.what());
+  }
   if (fit.contains("message")) s.message = Get<std::string>(fit, "message", source);
   if (fit.contains("variance_floor_bound")) s.varianceFloorBound = Get<bool>(fit, "variance_floor_bound", source);
   if (fit.contains("gate_cap_hits")) s.gateCapHits = Get<int>(fit, "gate_cap_hits", source);
@@ -236,13 +254,16 @@ ModelFile ModelFromJson(const std::string& text, const std::string& source) {
           BlocksFromJson(Field(experts[k], "parameters", source), "experts", source));
     }
   } catch (const InputError& e) {
-    throw InputError(source + ": " + e.what());
+    const std::string message = e.what();
+    // Messages from the parameter readers already name the file.
+    throw InputError(message.rfind(source, 0) == 0 ? message : source + ": " + message);
   }
   file.stats = StatsFromJson(Field(j, "fit", source), source);
   return file;
 }
 
 ModelFile ReadModelFile(const std::string& path) {
+  if (std::filesystem::is_directory(path)) throw InputError("model file '" + path + "' is a directory");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError("cannot read model file '" + path + "': " + std::strerror(errno));
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

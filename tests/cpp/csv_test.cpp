@@ -74,6 +74,14 @@ TEST(Csv, UnreadableFileIsAnInputError) {
   EXPECT_NE(ErrorOf([] { ReadCsv("/nonexistent/data.csv"); }).find("/nonexistent/data.csv"), std::string::npos);
 }
 
+TEST(Csv, FormatWritesNaNAsNA) {
+  EXPECT_EQ(FormatCsv({"a"}, arma::mat(1, 1, arma::fill::value(arma::datum::nan))), "a\nNA\n");
+}
+
+TEST(Csv, DirectoryIsNotADataFile) {
+  EXPECT_NE(ErrorOf([] { ReadCsv("/tmp"); }).find("directory"), std::string::npos);
+}
+
 TEST(Csv, FormatWritesFullPrecision) {
   const std::string out = FormatCsv({"a", "b"}, arma::mat{{0.1, 1.0 / 3.0}});
   std::istringstream in(out);

@@ -67,6 +67,11 @@ TEST(Design, BuildsInterceptAndColumns) {
   EXPECT_EQ(d.x(0, 0), 1.0);
 }
 
+TEST(Design, NoRowsIsAnError) {
+  const Table t = Parse("y,x\n");
+  EXPECT_NE(ErrorOf([&] { BuildDesign(t, ParseFormula("y ~ x").expert); }).find("no rows"), std::string::npos);
+}
+
 TEST(Design, NoColumnsIsAnError) {
   const Table t = Parse("y,x\n1,2\n");
   EXPECT_THROW(BuildDesign(t, ParseFormula("y ~ 0").expert), InputError);

@@ -86,6 +86,22 @@ TEST(ModelFile, GarbageAndForeignJsonAreClearErrors) {
   EXPECT_NE(ErrorOf(json).find("sigma"), std::string::npos);
 }
 
+TEST(ModelFile, OutOfRangeCountsAreRefusedNotWrapped) {
+  std::string json = ModelToJson(FittedFile());
+  json.replace(json.find("\"K\": 2"), 6, "\"K\": 4294967298");
+  EXPECT_NE(ErrorOf(json).find("'K'"), std::string::npos);
+}
+
+TEST(ModelFile, MessagesNameTheFileOnce) {
+  std::string json = ModelToJson(FittedFile());
+  json.replace(json.find("\"sigma\""), 7, "\"sigmo\"");
+  const std::string message = ErrorOf(json);
+  EXPECT_EQ(message.find("m.json"), message.rfind("m.json")) << message;
+  std::string status = ModelToJson(FittedFile());
+  status.replace(status.find("\"converged\""), 11, "\"fine\"");
+  EXPECT_NE(ErrorOf(status).find("m.json"), std::string::npos);
+}
+
 TEST(ModelFile, WritesAtomicallyAndReadsBack) {
   const fs::path dir = TempDir();
   const std::string path = (dir / "model.json").string();
