@@ -1,0 +1,79 @@
+#' Control settings of a mixture-of-experts fit
+#'
+#' Settings of the EM algorithm used by [moe()]. Every start runs EM until the relative change of
+#' the log-likelihood, \eqn{|l_t - l_{t-1}| / |l_{t-1}|}, falls below `tol`, or until `max_iter`
+#' iterations; the start with the highest final log-likelihood is kept.
+#'
+#' @param tol Positive convergence tolerance on the relative change of the log-likelihood.
+#' @param max_iter Cap on the EM iterations of each start (a whole number, at least 1).
+#' @param variance_floor Expert variances are kept at or above `variance_floor` times the variance
+#'   of the response; a fit that ends with a variance at its floor is reported as `"degenerate"`.
+#' @param start How starts are formed: `"mixed"` (the first by k-means on the standardised
+#'   covariates and response, the others random partitions), `"kmeans"` (all by k-means with
+#'   k-means++ seeding) or `"random"` (all random partitions).
+#' @param gate_max_newton Cap on the Newton iterations of each gate M-step (a whole number, at
+#'   least 1); the number of M-steps that hit it is reported.
+#' @param verbose If `TRUE`, print one line per finished start.
+#' @return A list of class `"moe_control"` holding the settings.
+#' @seealso [moe()]
+#' @examples
+#' moe_control(tol = 1e-6, start = "kmeans")
+#' @export
+moe_control <- function(tol = 1e-8, max_iter = 1000, variance_floor = 1e-6,
+                        start = c("mixed", "kmeans", "random"), gate_max_newton = 25,
+                        verbose = FALSE) {
+  check_number(tol, "tol", "a positive number", min = 0, strict = TRUE)
+  check_number(max_iter, "max_iter", "a whole number of at least 1", min = 1, whole = TRUE)
+  check_number(variance_floor, "variance_floor", "a non-negative number", min = 0)
+  check_number(gate_max_newton, "gate_max_newton", "a whole number of at least 1", min = 1,
+               whole = TRUE)
+  if (!is.logical(verbose) || length(verbose) != 1L || is.na(verbose)) {
+    stop("'verbose' must be TRUE or FALSE", call. = FALSE)
+  }
+  structure(list(tol = tol, max_iter = as.integer(max_iter), variance_floor = variance_floor,
+                 start = match.arg(start), gate_max_newton = as.integer(gate_max_newton),
+                 verbose = verbose),
+            class = "moe_control")
+}
+
+#' @rdname moe_control
+#' @param x A `"moe_control"` object.
+#' @param ... Ignored.
+#' @export
+print.moe_control <- function(x, ...) {
+  cat("EM control settings of moe():\n")
+  utils::str(unclass(x), no.list = TRUE, give.head = FALSE)
+  invisible(x)
+}
+
+# Stops unless `value` is one finite number satisfying the bounds; `what` describes what it must be.
+check_number <- function(value, name, what, min = -Inf, strict = FALSE, whole = FALSE,
+                         max = Inf) {
+  ok <- is.numeric(value) && length(value) == 1L && is.finite(value) &&
+    (if (strict) value > min else value >= min) && value <= max &&
+    (!whole || value == round(value))
+  if (!ok) {
+    shown <- if (length(value) == 1L && is.atomic(value)) format(value) else
+      paste("an object of length", length(value))
+    stop(sprintf("'%s' must be %s (got %s)", name, what, shown), call. = FALSE)
+  }
+  invisible(value)
+}
+
+# Runs a call into the C++ core; its errors (moest::InputError and others) become R errors of
+# class "moest_error" carrying the core's message and the user's call.
+call_core <- function(expr, call) {
+  tryCatch(expr, error = function(e) {
+    if (!inherits(e, "C++Error")) stop(e)
+    stop(structure(class = c("moest_error", "error", "condition"),
+                   list(message = conditionMessage(e), call = call)))
+  })
+}
+
+# A seed for the core: NULL draws one from R's generator, so that set.seed() decides it.
+resolve_seed <- function(seed) {
+  if (is.null(seed)) return(as.numeric(sample.int(.Machine$integer.max, 1L)))
+  check_number(seed, "seed", "a whole number between 0 and 2^53", min = 0, whole = TRUE,
+               max = 2^53)
+  as.numeric(seed)
+}

@@ -1,0 +1,196 @@
+#' Print a mixture-of-experts fit
+#'
+#' A short display of a [moe()] fit: the call, the gate and expert coefficients, the
+#' log-likelihood and how the fit ended. [summary.moe()] says more.
+#'
+#' @param x A `"moe"` object from [moe()] or [read_moe()].
+#' @param digits Significant digits to show.
+#' @param ... Ignored.
+#' @return `x`, invisibly.
+#' @examples
+#' fit <- moe(tuned ~ stretchratio, data = tonedata, K = 2, seed = 1, starts = 3)
+#' print(fit)
+#' @export
+print.moe <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
+  print_origin(x)
+  cat(describe_model(x), "\n\n", sep = "")
+  cat("Gate coefficients (Comp.1 is the reference):\n")
+  print(x$coefficients$gate, digits = digits)
+  cat("\nExpert parameters:\n")
+  print(expert_parameter_matrix(x), digits = digits)
+  cat(sprintf("\nLog-likelihood: %s (df = %d)   status: %s\n",
+              format(x$logLik, digits = digits + 3L), as.integer(x$df), x$status))
+  invisible(x)
+}
+
+#' Summarise a mixture-of-experts fit
+#'
+#' The coefficient tables of the gate and of every expert, laid out as in [summary.lm()], with the
+#' log-likelihood, information criteria, how the fit ended and how many starts reached the best
+#' log-likelihood. Standard errors are not computed yet, so the tables hold the estimates only.
+#'
+#' @param object A `"moe"` object from [moe()] or [read_moe()].
+#' @param x A `"summary.moe"` object.
+#' @param digits Significant digits to show.
+#' @param ... Ignored.
+#' @return `summary()` returns an object of class `"summary.moe"`: a list with `call`, `gate` (one
+#'   one-column `"Estimate"` matrix per non-reference component), `experts` (one per component,
+#'   the regression coefficients then `sigma`), `logLik`, `df`, `nobs`, `AIC`, `BIC`, `ICL`
+#'   (smaller is better), `status`, `message`, `iterations`, `starts`, `starts_reaching_best`,
+#'   `seed` and `gate_cap_hits`. The print method returns its argument invisibly.
+#' @examples
+#' fit <- moe(tuned ~ stretchratio, data = tonedata, K = 2, seed = 1, starts = 3)
+#' s <- summary(fit)
+#' s
+#' s$experts$Comp.1
+#' @export
+summary.moe <- function(object, ...) {
+  estimate <- function(values, names) matrix(values, ncol = 1L, dimnames = list(names, "Estimate"))
+  comps <- component_names(object$K)
+  gate <- object$coefficients$gate
+  parameters <- expert_parameter_matrix(object)
+  out <- list(
+    call = object$call, header = describe_model(object),
+    gate = stats::setNames(lapply(comps[-1L], function(k) estimate(gate[, k], rownames(gate))),
+                           comps[-1L]),
+    experts = stats::setNames(lapply(comps, function(k) estimate(parameters[, k],
+                                                                 rownames(parameters))), comps))
+  keep <- c("logLik", "df", "nobs", "AIC", "BIC", "ICL", "status", "message", "iterations",
+            "starts_reaching_best", "seed", "gate_cap_hits")
+  out[keep] <- object[keep]
+  out$starts <- length(object$start_loglik)
+  out$created_by <- object$created_by
+  out$formula_text <- object$formula_text
+  class(out) <- "summary.moe"
+  out
+}
+
+#' @rdname summary.moe
+#' @export
+print.summary.moe <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
+  print_origin(x)
+  cat(x$header, "\n", sep = "")
+  if (length(x$gate) > 0L) {
+    cat("\nGate coefficients (softmax; Comp.1 is the reference, its coefficients are 0):\n")
+    print_tables(x$gate, digits)
+  } else {
+    cat("\nGate: a single component has weight 1.\n")
+  }
+  cat("\nExpert parameters:\n")
+  print_tables(x$experts, digits)
+  cat("(Standard errors are not computed yet.)\n\n")
+  cat(sprintf("Log-likelihood: %s (df = %d), n = %d\n", format(x$logLik, digits = digits + 4L),
+              as.integer(x$df), as.integer(x$nobs)))
+  cat(sprintf("AIC: %s   BIC: %s   ICL: %s   (smaller is better)\n",
+              format(x$AIC, digits = digits + 3L), format(x$BIC, digits = digits + 3L),
+              format(x$ICL, digits = digits + 3L)))
+  cat(sprintf("Status: %s after %d EM iteration%s", x$status, as.integer(x$iterations),
+              if (x$iterations == 1L) "" else "s"))
+  if (nzchar(x$message)) cat(" (", x$message, ")", sep = "")
+  cat("\n")
+  if (x$starts > 0L) {
+    cat(sprintf("Starts: %d of %d reached the best log-likelihood (seed %s)\n",
+                as.integer(x$starts_reaching_best), as.integer(x$starts),
+                format(x$seed, scientific = FALSE)))
+  }
+  if (x$gate_cap_hits > 0L) {
+    cat(sprintf("Note: the gate's Newton loop hit its cap in %d M-step(s).\n",
+                as.integer(x$gate_cap_hits)))
+  }
+  invisible(x)
+}
+
+print_origin <- function(x) {
+  if (!is.null(x$call)) {
+    cat("Call:\n", paste(deparse(x$call), collapse = "\n"), "\n\n", sep = "")
+  } else {
+    cat("Formula: ", x$formula_text, "\n", sep = "")
+    cat("Read from a model file written by ", x$created_by, "\n\n", sep = "")
+  }
+}
+
+print_tables <- function(tables, digits) {
+  for (name in names(tables)) {
+    cat(name, ":\n", sep = "")
+    print(tables[[name]], digits = digits)
+  }
+}
+
+describe_model <- function(x) {
+  sprintf("Mixture of %d %s expert%s with a %s gate, n = %d", as.integer(x$K), x$expert,
+          if (x$K == 1L) "" else "s", x$gate, as.integer(x$nobs))
+}
+
+# Expert regression coefficients with the scalar parameters (sigma, ...) as extra rows.
+expert_parameter_matrix <- function(object) {
+  scalars <- setdiff(names(object$coefficients), c("gate", "experts"))
+  rbind(object$coefficients$experts, do.call(rbind, object$coefficients[scalars]))
+}
+
+#' Parameters, likelihood and fitted values of a mixture-of-experts fit
+#'
+#' Accessors for a [moe()] fit, as for [lm()] and [glm()] fits.
+#'
+#' `coef()` returns the estimated parameters as one named vector: the gate coefficients of
+#' components 2..K (component 1 is the reference, fixed at zero) named `gate:Comp.k:term`, then for
+#' every component its regression coefficients `expert:Comp.k:term` and its standard deviation
+#' `expert:Comp.k:sigma`. Its length is the number of free parameters, `attr(logLik(object), "df")`.
+#' The same parameters as matrices are in `object$coefficients`.
+#'
+#' `logLik()` has the `df` and `nobs` attributes that [AIC()] and [BIC()] need (smaller is
+#' better). `fitted()` is the conditional mean \eqn{E(y | x, z) = \sum_k g_k(z) x'\beta_k}{E(y | x, z)
+#' = sum_k g_k(z) x'beta_k} and `residuals()` is `y` minus it; with `na.action = na.exclude` both
+#' are padded with `NA` as for [lm()]. A model read by [read_moe()] stores no data, so `fitted()`
+#' and `residuals()` are errors there; use [predict.moe()] with `newdata`.
+#'
+#' @param object A `"moe"` object from [moe()] or [read_moe()].
+#' @param ... Ignored.
+#' @return `coef()`: a named numeric vector. `logLik()`: an object of class `"logLik"`. `nobs()`: the
+#'   number of observations. `fitted()`, `residuals()`: numeric vectors, one value per row.
+#' @examples
+#' fit <- moe(tuned ~ stretchratio, data = tonedata, K = 2, seed = 1, starts = 3)
+#' coef(fit)
+#' fit$coefficients$experts
+#' logLik(fit)
+#' c(AIC = AIC(fit), BIC = BIC(fit), n = nobs(fit))
+#' head(fitted(fit))
+#' head(residuals(fit))
+#' @name moe-accessors
+NULL
+
+#' @rdname moe-accessors
+#' @export
+coef.moe <- function(object, ...) {
+  gate <- object$coefficients$gate[, -1L, drop = FALSE]
+  parameters <- expert_parameter_matrix(object)
+  # Names by component, then term: rep() keeps the column-major order of as.vector().
+  label <- function(prefix, m) {
+    paste0(prefix, rep(colnames(m), each = nrow(m)), ":", rep(rownames(m), times = ncol(m)))
+  }
+  stats::setNames(c(as.vector(gate), as.vector(parameters)),
+                  c(if (ncol(gate) > 0L) label("gate:", gate), label("expert:", parameters)))
+}
+
+#' @rdname moe-accessors
+#' @export
+logLik.moe <- function(object, ...) {
+  structure(object$logLik, df = object$df, nobs = object$nobs, class = "logLik")
+}
+
+#' @rdname moe-accessors
+#' @export
+nobs.moe <- function(object, ...) object$nobs
+
+#' @rdname moe-accessors
+#' @export
+fitted.moe <- function(object, ...) {
+  if (!has_data(object)) stop_no_data("fitted()")
+  stats::napredict(object$na.action, object$fitted.values)
+}
+
+#' @rdname moe-accessors
+#' @export
+residuals.moe <- function(object, ...) {
+  if (!has_data(object)) stop_no_data("residuals()")
+  stats::naresid(object$na.action, object$residuals)
+}

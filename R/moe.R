@@ -1,0 +1,227 @@
+#' Fit a mixture of experts
+#'
+#' Fits the mixture of experts \deqn{p(y | x, z) = \sum_{k=1}^K g_k(z) f_k(y | x)}{p(y | x, z) =
+#' sum_k g_k(z) f_k(y | x)} by the EM algorithm from several starts and keeps the start with the
+#' highest log-likelihood. With the default families every expert is a Gaussian linear regression,
+#' \eqn{y \sim N(x'\beta_k, \sigma_k^2)}{y ~ N(x'beta_k, sigma_k^2)}, and the gate is a multinomial
+#' logit, \eqn{g_k(z) \propto \exp(z'w_k)}{g_k(z) proportional to exp(z'w_k)}, with component 1 as
+#' the reference (\eqn{w_1 = 0}), as in flexmix's `FLXPmultinom()`.
+#'
+#' The formula has up to two parts on its right-hand side, `y ~ x1 + x2 | z1 + z2`: the terms left
+#' of `|` form the expert design and the terms right of it the gate design. Without `|` the gate uses
+#' the expert terms; `y ~ x | 1` gives a gate without covariates (constant mixing weights). Each
+#' design is built by [stats::model.matrix()], so factors, interactions and [stats::poly()] terms
+#' work as in [stats::lm()]; character covariates are treated as factors.
+#'
+#' Rows with missing values (`NA`) are handled by `na.action`; a `NaN` or infinite value is an
+#' error, as are a non-numeric or constant response and a singular design (the message names the
+#' column). The fit is reproducible: the same `seed` gives the same fit, and with `seed = NULL` a
+#' seed is drawn from R's generator, so [set.seed()] decides the fit. Press Ctrl-C (Esc) to
+#' interrupt a long fit: `moe()` then signals a condition of class `"interrupt"`.
+#'
+#' @param formula A two-part formula `response ~ expert terms | gate terms` (see Details).
+#' @param data A data frame holding the variables of `formula` (if missing, they are taken from the
+#'   formula's environment).
+#' @param K The number of components, a positive whole number.
+#' @param expert The expert family; `"gaussian"` (linear regression with normal errors).
+#' @param gate The gate family; `"softmax"` (a multinomial logit on the gate terms).
+#' @param starts The number of EM starts (at least 1); see `control$start` for how they are formed.
+#' @param seed A whole number seeding the starts, or `NULL` to draw one from R's generator.
+#' @param control EM settings from [moe_control()] (or a list of its arguments).
+#' @param cluster Optional initial partition: a vector of labels `1..K`, one per row of `data`
+#'   (as flexmix's `cluster` argument). The first start begins from it; further starts (if
+#'   `starts > 1`) are formed as usual.
+#' @param na.action What to do with rows holding `NA`: a function such as [stats::na.omit()] (the
+#'   default, from `getOption("na.action")`), [stats::na.exclude()] or [stats::na.fail()].
+#' @return An object of class `"moe"`, a list with components
+#'   \item{coefficients}{a list: `gate`, the q x K gate coefficient matrix whose first column (the
+#'     reference) is zero; `experts`, the p x K matrix of expert regression coefficients; `sigma`,
+#'     the K expert standard deviations. Columns are named `Comp.1`, `Comp.2`, ...}
+#'   \item{logLik, df, nobs}{the maximised log-likelihood, the number of free parameters and the
+#'     number of observations.}
+#'   \item{AIC, BIC, ICL}{information criteria, smaller is better; ICL is BIC plus twice the
+#'     entropy of the posterior memberships.}
+#'   \item{iterations, status, message}{EM iterations of the kept start and how it ended:
+#'     `"converged"`, `"max_iterations"`, `"degenerate"` (a component collapsed or a variance hit its
+#'     floor), `"non_finite"` or `"interrupted"`, with a plain-language message.}
+#'   \item{trace}{a data frame with one row per EM iteration of the kept start: `iteration`,
+#'     `loglik`, `rel_change`, `seconds` and `decrease` (whether the log-likelihood fell, which EM
+#'     should never do).}
+#'   \item{start_loglik, best_start, starts_reaching_best, seed}{the final log-likelihood of every
+#'     start, which start was kept, how many starts reached the best log-likelihood (within a
+#'     relative 1e-6), and the seed used.}
+#'   \item{posterior}{the n x K matrix of posterior membership probabilities.}
+#'   \item{fitted.values, residuals}{the conditional mean \eqn{E(y | x, z)} and `y` minus it.}
+#'   \item{call, formula, terms, xlevels, contrasts, na.action, model, x, y, data}{what the fit was
+#'     called with and built from: the [Formula::Formula()] object, terms, factor levels and
+#'     contrasts for prediction, the model frame, the two design matrices, the response and the
+#'     raw variables used.}
+#'   \item{json}{the model as the JSON text of a moest model file (see [write_moe()]).}
+#'
+#'   Methods: [print][print.moe()], [summary][summary.moe()], [coef][coef.moe()],
+#'   [logLik][logLik.moe()] (hence [AIC()] and [BIC()]), [nobs][nobs.moe()],
+#'   [fitted][fitted.moe()], [residuals][residuals.moe()], [predict][predict.moe()],
+#'   [simulate][simulate.moe()] and [plot][plot.moe()].
+#' @seealso [moe_control()], [predict.moe()], [write_moe()]
+#' @examples
+#' fit <- moe(tuned ~ stretchratio, data = tonedata, K = 2, seed = 1, starts = 3)
+#' fit
+#' summary(fit)
+#' AIC(fit)
+#' # A gate without covariates, and one on a different covariate:
+#' moe(tuned ~ stretchratio | 1, data = tonedata, K = 2, seed = 1, starts = 3)
+#' @export
+moe <- function(formula, data, K, expert = "gaussian", gate = "softmax", starts = 10,
+                seed = NULL, control = moe_control(), cluster = NULL, na.action) {
+  call <- match.call()
+  if (missing(K)) stop("'K', the number of components, is missing", call. = FALSE)
+  check_number(K, "K", "a positive whole number", min = 1, whole = TRUE)
+  check_number(starts, "starts", "a whole number of at least 1", min = 1, whole = TRUE)
+  check_family(expert, "expert")
+  check_family(gate, "gate")
+  if (!inherits(control, "moe_control")) control <- do.call(moe_control, as.list(control))
+  if (missing(data)) data <- environment(formula)
+  action <- if (missing(na.action)) getOption("na.action", "na.omit") else na.action
+  built <- moe_frame(formula, data, action)
+  partition <- moe_partition(cluster, K, built)
+  seed <- resolve_seed(seed)
+
+  options <- c(unclass(control), list(starts = as.integer(starts), partition = partition))
+  result <- call_core(moe_fit_cpp(built$y, built$x$expert, built$x$gate, as.integer(K), expert,
+                                  gate, options, seed, built$formula_text, built$response), call)
+  for (note in result$messages) message("moe: ", note)
+  if (result$interrupted) signal_interrupt(call)
+
+  object <- moe_from_json(result$json, built$formula)
+  fields <- list(call = call, terms = built$terms, xlevels = built$xlevels,
+                 contrasts = built$contrasts, na.action = attr(built$model, "na.action"),
+                 model = built$model, x = built$x, y = built$y, data = built$data,
+                 control = control)
+  object[names(fields)] <- fields
+  names(result$fitted) <- rownames(built$model)
+  object$fitted.values <- result$fitted
+  object$residuals <- built$y - result$fitted
+  object$posterior <- component_matrix(result$posterior, rownames(built$model))
+  if (object$status != "converged") {
+    warning(sprintf("moe: the fit ended with status '%s': %s", object$status, object$message),
+            call. = FALSE)
+  }
+  object
+}
+
+check_family <- function(value, name) {
+  if (!is.character(value) || length(value) != 1L || is.na(value)) {
+    stop(sprintf("'%s' must be the name of a family, such as \"%s\"", name,
+                 if (name == "gate") "softmax" else "gaussian"), call. = FALSE)
+  }
+}
+
+# The model frame, designs and response of a fit, after the checks a user needs.
+moe_frame <- function(formula, data, na.action) {
+  spec <- Formula::as.Formula(formula)
+  parts <- length(spec)
+  if (parts[1L] != 1L) stop("the formula needs one response left of '~'", call. = FALSE)
+  if (parts[2L] > 2L) {
+    stop("the formula has more than two parts right of '~': use 'y ~ expert terms | gate terms'",
+         call. = FALSE)
+  }
+  # First without dropping anything, to find NaN and infinite values (NA is a missing value).
+  all_rows <- stats::model.frame(spec, data = data, na.action = stats::na.pass)
+  check_finite_frame(all_rows)
+  if (is.character(na.action)) na.action <- get(na.action, mode = "function")
+  frame <- stats::model.frame(spec, data = data, na.action = na.action, drop.unused.levels = TRUE)
+  response <- names(frame)[1L]
+  y <- check_response(stats::model.response(frame), response)
+  expert <- stats::model.matrix(spec, data = frame, rhs = 1L)
+  gate <- if (parts[2L] == 2L) stats::model.matrix(spec, data = frame, rhs = 2L) else expert
+  if (ncol(expert) == 0L) stop("the expert part of the formula has no terms", call. = FALSE)
+  if (ncol(gate) == 0L) {
+    stop("the gate part of the formula has no terms: use '| 1' for a gate without covariates",
+         call. = FALSE)
+  }
+  raw <- stats::get_all_vars(stats::formula(spec, collapse = TRUE), data = data)
+  omitted <- attr(frame, "na.action")
+  if (!is.null(omitted) && length(omitted) > 0L) raw <- raw[-omitted, , drop = FALSE]
+  rownames(raw) <- rownames(frame)
+  list(formula = spec, model = frame, y = stats::setNames(y, rownames(frame)),
+       x = list(expert = strip_design(expert), gate = strip_design(gate)),
+       response = response, data = raw, n_all = nrow(all_rows),
+       terms = moe_terms(spec, stats::terms(frame)),
+       xlevels = stats::.getXlevels(stats::terms(frame), frame),
+       contrasts = list(expert = attr(expert, "contrasts"), gate = attr(gate, "contrasts")),
+       formula_text = paste(deparse(stats::formula(spec), width.cutoff = 500L), collapse = " "))
+}
+
+# Terms for prediction: the full terms (with the predvars that make poly() safe on new data) and
+# those of each part, without the response.
+moe_terms <- function(formula, full) {
+  expert <- stats::delete.response(stats::terms(formula, rhs = 1L))
+  gate <- if (length(formula)[2L] == 2L) stats::delete.response(stats::terms(formula, rhs = 2L))
+          else expert
+  list(full = full, expert = expert, gate = gate)
+}
+
+strip_design <- function(x) {
+  attr(x, "assign") <- NULL
+  attr(x, "contrasts") <- NULL
+  x
+}
+
+check_finite_frame <- function(frame) {
+  for (name in names(frame)) {
+    column <- frame[[name]]
+    if (!is.numeric(column)) next
+    bad <- if (is.matrix(column)) rowSums(is.nan(column) | is.infinite(column)) > 0 else
+      is.nan(column) | is.infinite(column)
+    if (any(bad)) {
+      row <- which(bad)[1L]
+      value <- if (is.matrix(column)) column[row, ][!is.finite(column[row, ]) &
+                                                      !is.na(column[row, ])][1L] else column[row]
+      stop(sprintf(paste0("variable '%s' has the value %s in row %s: only finite numbers or NA ",
+                          "(a missing value) are allowed"), name, format(value),
+                   rownames(frame)[row]), call. = FALSE)
+    }
+  }
+}
+
+check_response <- function(y, name) {
+  if (is.matrix(y) && ncol(y) == 1L) y <- drop(y)
+  if (!is.numeric(y) || is.matrix(y)) {
+    stop(sprintf("the response '%s' must be a numeric vector (it is %s)", name,
+                 if (is.matrix(y)) "a matrix" else paste("of class", class(y)[1L])), call. = FALSE)
+  }
+  if (length(y) < 2L || all(y == y[1L])) {
+    stop(sprintf("the response '%s' is constant (every value is %s): there is nothing to fit",
+                 name, format(y[1L])), call. = FALSE)
+  }
+  as.numeric(y)
+}
+
+# The initial partition as integer labels 1..K for the rows kept, or integer(0) when none is given.
+moe_partition <- function(cluster, K, built) {
+  if (is.null(cluster)) return(integer(0))
+  if (!is.numeric(cluster) || is.matrix(cluster) || anyNA(cluster) ||
+      any(cluster != round(cluster)) || any(cluster < 1) || any(cluster > K)) {
+    stop(sprintf("'cluster' must be a vector of labels 1..K = 1..%d", K), call. = FALSE)
+  }
+  if (length(cluster) != built$n_all) {
+    stop(sprintf("'cluster' has %d labels but the data have %d rows", length(cluster),
+                 built$n_all), call. = FALSE)
+  }
+  omitted <- attr(built$model, "na.action")
+  if (!is.null(omitted) && length(omitted) > 0L) cluster <- cluster[-omitted]
+  as.integer(cluster)
+}
+
+signal_interrupt <- function(call) {
+  signalCondition(structure(class = c("moe_interrupt", "interrupt", "condition"),
+                            list(message = "the fit was interrupted", call = call)))
+  stop("interrupted", call. = FALSE)
+}
+
+component_names <- function(K) paste0("Comp.", seq_len(K))
+
+component_matrix <- function(m, rows = NULL) {
+  dimnames(m) <- list(rows, component_names(ncol(m)))
+  m
+}

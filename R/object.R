@@ -1,0 +1,67 @@
+# Building a "moe" object from a model's JSON text: the one path shared by moe() and read_moe(), so
+# that a fitted model and the same model read back from a file carry identical parameters.
+
+moe_from_json <- function(json, formula = NULL) {
+  info <- moe_model_info(json)
+  spec <- info$model
+  K <- spec$K
+  stats <- info$stats
+  if (is.null(formula)) formula <- formula_from_text(spec$formula)
+  object <- list(
+    coefficients = moe_coefficients(info, spec),
+    K = K, expert = spec$expert, gate = spec$gate,
+    formula = formula, formula_text = spec$formula, response = spec$response,
+    terms_names = list(expert = spec$expert_terms, gate = spec$gate_terms),
+    logLik = stats$loglik, df = stats$df, nobs = stats$nobs,
+    AIC = stats$AIC, BIC = stats$BIC, ICL = stats$ICL,
+    iterations = stats$iterations, status = stats$status, message = stats$message,
+    variance_floor_bound = stats$variance_floor_bound, gate_cap_hits = stats$gate_cap_hits,
+    trace = stats$trace, start_loglik = stats$start_loglik, best_start = stats$best_start,
+    starts_reaching_best = stats$starts_reaching_best, seed = stats$seed,
+    created_by = spec$created_by, json = json)
+  object$terms <- if (!is.null(formula)) moe_terms_from_formula(formula)
+  class(object) <- "moe"
+  object
+}
+
+# The gate matrix (q x K), the expert coefficient matrix (p x K), and every scalar expert parameter
+# (sigma, ...) as a K-vector, all with components named Comp.1, Comp.2, ...
+moe_coefficients <- function(info, spec) {
+  comps <- component_names(spec$K)
+  gate <- info$gate$coefficients
+  dimnames(gate) <- list(spec$gate_terms, comps)
+  experts <- vapply(info$experts, function(blocks) as.vector(blocks$coefficients),
+                    numeric(length(spec$expert_terms)))
+  experts <- matrix(experts, ncol = spec$K, dimnames = list(spec$expert_terms, comps))
+  out <- list(gate = gate, experts = experts)
+  scalars <- setdiff(names(info$experts[[1L]]), "coefficients")
+  for (name in scalars) {
+    out[[name]] <- stats::setNames(vapply(info$experts, function(b) b[[name]][1L], numeric(1)),
+                                   comps)
+  }
+  out
+}
+
+# A model file's formula text as a Formula; NULL (with prediction then impossible) if R cannot
+# parse it.
+formula_from_text <- function(text) {
+  parsed <- tryCatch(stats::as.formula(text, env = globalenv()), error = function(e) NULL)
+  if (is.null(parsed)) return(NULL)
+  Formula::as.Formula(parsed)
+}
+
+# Terms of a formula alone (a model read from a file has no data): no predvars, no factor levels.
+moe_terms_from_formula <- function(formula) {
+  full <- tryCatch(stats::terms(formula), error = function(e) NULL)
+  if (is.null(full)) return(NULL)
+  moe_terms(formula, full)
+}
+
+# Whether the object still holds the data it was fitted to.
+has_data <- function(object) !is.null(object$x)
+
+stop_no_data <- function(what) {
+  stop(sprintf(paste0("%s needs the data the model was fitted to, but this model stores none ",
+                      "(it was read from a model file): use predict(object, newdata)"), what),
+       call. = FALSE)
+}

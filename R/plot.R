@@ -1,0 +1,56 @@
+#' Plot a mixture-of-experts fit
+#'
+#' `which = 1` plots the data: for a model whose experts use one numeric covariate, the response
+#' against it with every expert's fitted mean curve, points coloured by their most probable
+#' component; otherwise the response against the fitted conditional mean. `which = 2` plots the
+#' log-likelihood of every EM iteration of the kept start, which EM should never decrease.
+#'
+#' @param x A `"moe"` object. A model read by [read_moe()] stores no data: only `which = 2` works.
+#' @param which Which plots to draw: 1 (data and experts), 2 (log-likelihood trace), or both.
+#' @param ask Whether to wait for the user before each plot.
+#' @param ... Further graphical parameters passed to [plot()].
+#' @return `x`, invisibly.
+#' @examples
+#' fit <- moe(tuned ~ stretchratio, data = tonedata, K = 2, seed = 1, starts = 3)
+#' plot(fit, which = 1)
+#' plot(fit, which = 2)
+#' @export
+plot.moe <- function(x, which = if (has_data(x)) c(1L, 2L) else 2L,
+                     ask = interactive() && length(which) > 1L &&
+                       prod(graphics::par("mfcol")) < length(which), ...) {
+  if (!is.numeric(which) || !all(which %in% 1:2)) stop("'which' must be 1, 2 or both", call. = FALSE)
+  if (ask) {
+    old <- graphics::par(ask = TRUE)
+    on.exit(graphics::par(old))
+  }
+  if (1L %in% which) plot_moe_data(x, ...)
+  if (2L %in% which) {
+    graphics::plot(x$trace$iteration, x$trace$loglik, type = "b", pch = 20,
+                   xlab = "EM iteration", ylab = "log-likelihood",
+                   main = "Log-likelihood trace of the kept start", ...)
+  }
+  invisible(x)
+}
+
+plot_moe_data <- function(x, ...) {
+  if (!has_data(x)) stop_no_data("plot(which = 1)")
+  colours <- seq_len(x$K) + 1L
+  membership <- max.col(x$posterior, ties.method = "first")
+  variables <- all.vars(x$terms$expert)
+  if (length(variables) == 1L && is.numeric(x$data[[variables]])) {
+    covariate <- x$data[[variables]]
+    graphics::plot(covariate, x$y, col = colours[membership], pch = 20, xlab = variables,
+                   ylab = x$response, main = "Data and fitted experts", ...)
+    grid <- x$data[rep(1L, 200L), , drop = FALSE]
+    grid[[variables]] <- seq(min(covariate), max(covariate), length.out = 200L)
+    graphics::matlines(grid[[variables]], stats::predict(x, grid, type = "experts"),
+                       col = colours, lty = 1, lwd = 2)
+  } else {
+    graphics::plot(x$fitted.values, x$y, col = colours[membership], pch = 20,
+                   xlab = "fitted conditional mean", ylab = x$response,
+                   main = "Observed against fitted", ...)
+    graphics::abline(0, 1, lty = 2)
+  }
+  graphics::legend("topleft", legend = component_names(x$K), col = colours, pch = 20, lty = 1,
+                   bty = "n")
+}

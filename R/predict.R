@@ -1,0 +1,107 @@
+#' Predictions from a mixture-of-experts fit
+#'
+#' Predictions of a [moe()] fit (or of a model read by [read_moe()]) at the data it was fitted to
+#' or at `newdata`.
+#'
+#' The types are
+#' * `"response"`: the conditional mean \eqn{E(y | x, z) = \sum_k g_k(z) \mu_k(x)}{E(y | x, z) =
+#'   sum_k g_k(z) mu_k(x)};
+#' * `"gate"`: the gate weights \eqn{g_k(z)}, an n x K matrix;
+#' * `"posterior"`: the posterior membership probabilities given the response, an n x K matrix;
+#' * `"density"`: the mixture density \eqn{p(y | x, z)} at the observed response;
+#' * `"experts"`: every expert's mean \eqn{\mu_k(x)}, an n x K matrix.
+#'
+#' `"posterior"` and `"density"` need the response in `newdata`. Rows of `newdata` with missing
+#' values give `NA`. Factors in `newdata` must have the levels seen in the fit (for a model read from
+#' a file, the design columns built from `newdata` must match the model's term names).
+#'
+#' @param object A `"moe"` object from [moe()] or [read_moe()].
+#' @param newdata A data frame with the covariates (and the response for `"posterior"` and
+#'   `"density"`). If omitted, the data the model was fitted to; a model read from a file stores
+#'   none, so `newdata` is then required.
+#' @param type The kind of prediction (see Details).
+#' @param ... Ignored.
+#' @return For `"response"` and `"density"` a numeric vector, otherwise an n x K matrix with columns
+#'   `Comp.1`, `Comp.2`, ...; one row per row of `newdata`.
+#' @examples
+#' fit <- moe(tuned ~ stretchratio, data = tonedata, K = 2, seed = 1, starts = 3)
+#' new <- data.frame(stretchratio = c(1.5, 2, 2.5))
+#' predict(fit, new)
+#' predict(fit, new, type = "gate")
+#' predict(fit, new, type = "experts")
+#' head(predict(fit, tonedata, type = "posterior"))
+#' @export
+predict.moe <- function(object, newdata,
+                        type = c("response", "gate", "posterior", "density", "experts"), ...) {
+  type <- match.arg(type)
+  needs_response <- type %in% c("posterior", "density")
+  if (missing(newdata) || is.null(newdata)) {
+    if (!has_data(object)) stop_no_data("predict() without newdata")
+    if (type == "response") return(stats::fitted(object))
+    design <- stored_design(object)
+    return(stats::napredict(object$na.action, core_predict(object, design, type, sys.call())))
+  }
+  core_predict(object, moe_design(object, newdata, needs_response), type, sys.call())
+}
+
+# The designs and response the model was fitted to, in the form moe_design() returns.
+stored_design <- function(object) {
+  list(expert = object$x$expert, gate = object$x$gate, y = object$y,
+       rows = rownames(object$x$expert))
+}
+
+# The designs (and, if asked for, the response) of `newdata` for the model `object`.
+moe_design <- function(object, newdata, response = FALSE) {
+  if (is.null(object$terms)) {
+    stop(sprintf("R cannot build designs from the model's formula '%s'", object$formula_text),
+         call. = FALSE)
+  }
+  if (!is.data.frame(newdata) && !is.list(newdata)) {
+    stop("'newdata' must be a data frame", call. = FALSE)
+  }
+  full <- object$terms$full
+  if (response) {
+    missing_vars <- setdiff(all.vars(full[[2L]]), names(newdata))
+    if (length(missing_vars) > 0L) {
+      stop(sprintf("this prediction needs the response '%s' in newdata", object$response),
+           call. = FALSE)
+    }
+  } else {
+    full <- stats::delete.response(full)
+  }
+  frame <- stats::model.frame(full, newdata, na.action = stats::na.pass, xlev = object$xlevels)
+  design <- list(rows = rownames(frame),
+                 y = if (response) as.numeric(stats::model.response(frame)) else NULL)
+  for (part in c("expert", "gate")) {
+    x <- stats::model.matrix(object$terms[[part]], frame, contrasts.arg = object$contrasts[[part]])
+    expected <- object$terms_names[[part]]
+    if (!identical(colnames(x), expected)) {
+      stop(sprintf(paste0("the %s design built from newdata has the columns (%s) but the model ",
+                          "has (%s): do the factor levels in newdata match the fit?"), part,
+                   paste(colnames(x), collapse = ", "), paste(expected, collapse = ", ")),
+           call. = FALSE)
+    }
+    design[[part]] <- strip_design(x)
+  }
+  design
+}
+
+# Predictions by the core on the complete rows of `design`; the other rows get NA.
+core_predict <- function(object, design, type, call) {
+  columns <- list(design$expert, design$gate)
+  uses_response <- type %in% c("posterior", "density")
+  if (uses_response) columns <- c(columns, list(design$y))
+  ok <- do.call(stats::complete.cases, columns)
+  y <- if (uses_response) design$y[ok] else numeric(0)
+  value <- call_core(moe_predict_cpp(object$json, y, design$expert[ok, , drop = FALSE],
+                                     design$gate[ok, , drop = FALSE], type), call)
+  n <- length(ok)
+  if (type %in% c("response", "density")) {
+    out <- rep(NA_real_, n)
+    out[ok] <- value
+    return(stats::setNames(out, design$rows))
+  }
+  out <- matrix(NA_real_, n, object$K)
+  out[ok, ] <- value
+  component_matrix(out, design$rows)
+}

@@ -1,0 +1,113 @@
+// The one glue function behind moe(): R has built the response and both design matrices and checked
+// the data; the core validates again, fits, and the model comes back as model-file JSON.
+#include <cmath>
+
+#include "r_glue.h"
+#include "r_observer.h"
+
+// [[Rcpp::depends(RcppArmadillo)]]
+
+namespace moest_r {
+
+std::vector<std::string> ColumnNames(const Rcpp::NumericMatrix& m) {
+  std::vector<std::string> names;
+  const Rcpp::RObject dimnames = m.attr("dimnames");
+  Rcpp::CharacterVector given;
+  if (!dimnames.isNULL()) {
+    const Rcpp::List list(dimnames);
+    if (!Rf_isNull(list[1])) given = list[1];
+  }
+  for (R_xlen_t j = 0; j < m.ncol(); ++j) {
+    names.push_back(given.size() == m.ncol() ? std::string(given[j]) : "column " + std::to_string(j + 1));
+  }
+  return names;
+}
+
+namespace {
+
+moest::StartMethod StartMethodFromName(const std::string& name) {
+  if (name == "mixed") return moest::StartMethod::Mixed;
+  if (name == "kmeans") return moest::StartMethod::KMeans;
+  if (name == "random") return moest::StartMethod::RandomPartition;
+  throw moest::InputError("unknown start method '" + name + "' (known: mixed, kmeans, random)");
+}
+
+// A seed arrives as a double holding a whole number (R has no 64-bit integers).
+std::uint64_t SeedFromDouble(double seed) {
+  if (!(seed >= 0.0 && seed <= 9007199254740992.0 && seed == std::floor(seed))) {
+    throw moest::InputError("the seed must be a whole number between 0 and 2^53");
+  }
+  return static_cast<std::uint64_t>(seed);
+}
+
+// `options` is moe_control()'s list plus `starts` and `partition` (labels 1..K, or empty).
+moest::FitOptions ToFitOptions(const Rcpp::List& options, double seed) {
+  moest::FitOptions fit;
+  fit.em.tolerance = Rcpp::as<double>(options["tol"]);
+  fit.em.maxIterations = Rcpp::as<int>(options["max_iter"]);
+  fit.em.varianceFloor = Rcpp::as<double>(options["variance_floor"]);
+  fit.em.gateMaxNewton = Rcpp::as<int>(options["gate_max_newton"]);
+  fit.starts = Rcpp::as<int>(options["starts"]);
+  fit.startMethod = StartMethodFromName(Rcpp::as<std::string>(options["start"]));
+  fit.seed = SeedFromDouble(seed);
+  const Rcpp::IntegerVector partition = options["partition"];
+  fit.initialPartition.set_size(partition.size());
+  for (R_xlen_t i = 0; i < partition.size(); ++i) {
+    if (partition[i] == NA_INTEGER || partition[i] < 1) {
+      throw moest::InputError("the initial partition needs labels 1..K (row " + std::to_string(i + 1) + ")");
+    }
+    fit.initialPartition[i] = static_cast<arma::uword>(partition[i] - 1);
+  }
+  return fit;
+}
+
+}  // namespace
+
+}  // namespace moest_r
+
+//' Fit a mixture of experts in the C++ core (internal; use moe()).
+//'
+//' @param y response vector; @param x_expert,x_gate design matrices with column names;
+//' @param K number of components; @param expert,gate family names; @param options list of
+//' moe_control() entries plus starts and partition; @param seed whole number as a double;
+//' @param formula,response text stored in the model file.
+//' @return list(json, posterior, fitted, interrupted, messages).
+//' @noRd
+// [[Rcpp::export]]
+Rcpp::List moe_fit_cpp(Rcpp::NumericVector y, Rcpp::NumericMatrix x_expert, Rcpp::NumericMatrix x_gate,
+                       int K, std::string expert, std::string gate, Rcpp::List options, double seed,
+                       std::string formula, std::string response) {
+  if (K < 1) throw moest::InputError("K must be at least 1 (got " + std::to_string(K) + ")");
+  const arma::mat yMat = moest_r::View(y);
+  const arma::mat xExpert = moest_r::View(x_expert);
+  const arma::mat xGate = moest_r::View(x_gate);
+  moest::ModelFile file;
+  file.formula = formula;
+  file.response = response;
+  file.expertTerms = moest_r::ColumnNames(x_expert);
+  file.gateTerms = moest_r::ColumnNames(x_gate);
+  file.expertFamily = expert;
+  file.gateFamily = gate;
+  file.createdBy = "moest R package";
+
+  const moest::Model prototype = moest::Model::Make(expert, gate, xExpert.n_cols, xGate.n_cols,
+                                                    static_cast<arma::uword>(K));
+  const moest::Data data(yMat, xExpert, xGate);
+  // The core's own rank check knows only column numbers; with enough rows, check first by name
+  // (with too few rows the core's message about the number of parameters is the better one).
+  if (data.N() > prototype.NumParameters() && xExpert.n_rows == data.N() && xGate.n_rows == data.N()) {
+    moest::CheckFullRank(xExpert, file.expertTerms, "expert");
+    moest::CheckFullRank(xGate, file.gateTerms, "gate");
+  }
+  const moest::FitOptions fitOptions = moest_r::ToFitOptions(options, seed);
+  moest_r::RObserver observer(Rcpp::as<bool>(options["verbose"]));
+  const moest::FitResult result = moest::Fit(prototype, data, fitOptions, observer);
+
+  file.model = result.model;
+  file.stats = result.stats;
+  return Rcpp::List::create(Rcpp::Named("json") = moest::ModelToJson(file),
+                            Rcpp::Named("posterior") = result.responsibilities,
+                            Rcpp::Named("fitted") = moest_r::AsVector(moest::PredictMean(result.model, data)),
+                            Rcpp::Named("interrupted") = observer.Interrupted(),
+                            Rcpp::Named("messages") = observer.Messages());
+}

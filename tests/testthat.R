@@ -1,0 +1,4 @@
+library(testthat)
+library(moest)
+
+test_check("moest")
