@@ -35,13 +35,13 @@ build: deps $(BUILD)/CMakeCache.txt
 # The R package, installed into a private library (the root is the package).
 rpkg: deps
 	@mkdir -p $(RLIB)
-	MAKEFLAGS=-j$(JOBS) R CMD INSTALL --preclean --no-test-load --library=$(RLIB) . > $(BUILD)/rpkg-install.log 2>&1 \
+	MAKEFLAGS=-j$(JOBS) R CMD INSTALL --preclean --library=$(RLIB) . > $(BUILD)/rpkg-install.log 2>&1 \
 	  || { tail -40 $(BUILD)/rpkg-install.log; exit 1; }
 	@echo "R package installed in $(RLIB)"
 
 demo: build rpkg
 	$(BUILD)/moest fit datasets/tonedata.csv --formula "tuned ~ stretchratio" -K 2 --seed 1 \
-	  -o $(BUILD)/tonedata-model.json
+	  --quiet -o $(BUILD)/tonedata-model.json
 	$(BUILD)/moest summary $(BUILD)/tonedata-model.json
 	R_LIBS=$(RLIB) Rscript -e 'library(moest); fit <- moe(tuned ~ stretchratio, data = tonedata, K = 2, seed = 1); print(summary(fit))'
 
@@ -49,7 +49,7 @@ test-cpp: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 test-r: rpkg
-	R_LIBS=$(RLIB) Rscript -e 'testthat::test_local(".", reporter = "summary", stop_on_failure = TRUE, load_package = "installed")'
+	R_LIBS=$(RLIB) Rscript tools/run-r-tests.R
 
 check: test-cpp test-r
 
