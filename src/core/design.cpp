@@ -32,21 +32,16 @@ void CheckFullRank(const arma::mat& x, const std::vector<std::string>& names, co
     throw InputError("the " + what + " design has " + std::to_string(p) + " columns but only " +
                      std::to_string(n) + " rows");
   }
-  // Gram-Schmidt (twice, for stability): a column with (almost) nothing left after removing the
-  // earlier ones makes the design singular.
+  // Householder QR without pivoting: |R_jj| is the norm of what is left of column j after removing
+  // the columns before it, so a tiny |R_jj| relative to the column's norm names the culprit.
+  arma::mat q, r;
+  const bool factored = arma::qr_econ(q, r, x);
   bool hasIntercept = false;
   for (arma::uword j = 0; j < p; ++j) {
-    if (x.col(j).min() == x.col(j).max() && x(0, j) != 0.0) hasIntercept = hasIntercept || j == 0;
-  }
-  arma::mat basis(n, 0);
-  for (arma::uword j = 0; j < p; ++j) {
-    arma::vec v = x.col(j);
-    const double norm = arma::norm(v);
+    const double norm = arma::norm(x.col(j));
+    const bool constant = x.col(j).min() == x.col(j).max();
     if (norm == 0.0) throw InputError("the " + what + " design is singular: column '" + names[j] + "' is all zeros");
-    for (int pass = 0; pass < 2 && basis.n_cols > 0; ++pass) v -= basis * (basis.t() * v);
-    const double left = arma::norm(v);
-    if (left <= 1e-9 * norm) {
-      const bool constant = x.col(j).min() == x.col(j).max();
+    if (!factored || std::abs(r(j, j)) <= 1e-9 * norm) {
       if (constant && hasIntercept) {
         throw InputError("the " + what + " design is singular: column '" + names[j] +
                          "' is constant, which duplicates the intercept");
@@ -54,7 +49,7 @@ void CheckFullRank(const arma::mat& x, const std::vector<std::string>& names, co
       throw InputError("the " + what + " design is singular: column '" + names[j] +
                        "' is a linear combination of the columns before it");
     }
-    basis.insert_cols(basis.n_cols, v / left);
+    hasIntercept = hasIntercept || constant;
   }
 }
 

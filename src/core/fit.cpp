@@ -15,6 +15,7 @@ namespace moest {
 namespace {
 
 void CheckFinite(const arma::mat& m, const std::string& what) {
+  if (m.is_finite()) return;  // the common case, vectorised; the loop below only finds the culprit
   for (arma::uword j = 0; j < m.n_cols; ++j) {
     for (arma::uword i = 0; i < m.n_rows; ++i) {
       if (!std::isfinite(m(i, j))) {

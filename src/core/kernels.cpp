@@ -2,14 +2,23 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace moest::kernels {
+
+// Each kernel is compiled twice, for AVX2 (4-wide vector exp/log) and for baseline x86-64, and the
+// loader picks the one the processor supports.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define MOEST_KERNEL __attribute__((target_clones("avx2", "default")))
+#else
+#define MOEST_KERNEL
+#endif
 
 // Rows are processed in blocks with stack buffers: n-sized temporaries cost more in page faults than
 // the arithmetic they hold.
 constexpr arma::uword kBlock = 512;
 
-double NormaliseRows(double* logJoint, arma::uword n, arma::uword K, double* rowLse) {
+MOEST_KERNEL double NormaliseRows(double* logJoint, arma::uword n, arma::uword K, double* rowLse) {
   double rowMax[kBlock];
   double sum[kBlock];
   double total = 0.0;
@@ -39,7 +48,7 @@ double NormaliseRows(double* logJoint, arma::uword n, arma::uword K, double* row
   return total;
 }
 
-void Exp(const double* in, arma::uword n, double* out) {
+MOEST_KERNEL void Exp(const double* in, arma::uword n, double* out) {
   for (arma::uword i = 0; i < n; ++i) out[i] = std::exp(in[i]);
 }
 
@@ -54,7 +63,7 @@ static void LinearPredictor(const arma::mat& x, const arma::vec& beta, arma::uwo
   }
 }
 
-void GaussianLogDensity(const arma::mat& x, const arma::vec& beta, const double* y, double constant,
+MOEST_KERNEL void GaussianLogDensity(const arma::mat& x, const arma::vec& beta, const double* y, double constant,
                         double inverseScale, double* out) {
   const arma::uword n = x.n_rows;
   double mu[kBlock];
@@ -68,7 +77,7 @@ void GaussianLogDensity(const arma::mat& x, const arma::vec& beta, const double*
   }
 }
 
-void WeightedCrossProducts(const arma::mat& x, const double* w, const double* y, arma::mat& xtwx, arma::vec& xtwy) {
+MOEST_KERNEL void WeightedCrossProducts(const arma::mat& x, const double* w, const double* y, arma::mat& xtwx, arma::vec& xtwy) {
   const arma::uword n = x.n_rows;
   const arma::uword p = x.n_cols;
   xtwx.zeros(p, p);
@@ -95,7 +104,7 @@ void WeightedCrossProducts(const arma::mat& x, const double* w, const double* y,
   xtwx = arma::symmatu(xtwx);
 }
 
-double WeightedSquaredResiduals(const arma::mat& x, const arma::vec& beta, const double* y, const double* w) {
+MOEST_KERNEL double WeightedSquaredResiduals(const arma::mat& x, const arma::vec& beta, const double* y, const double* w) {
   const arma::uword n = x.n_rows;
   double mu[kBlock];
   double s = 0.0;
@@ -110,12 +119,117 @@ double WeightedSquaredResiduals(const arma::mat& x, const arma::vec& beta, const
   return s;
 }
 
-double SoftmaxObjective(const arma::mat& x, const arma::mat& w, const arma::mat& r, arma::mat& logG) {
+// The gradient and negative Hessian contributions of rows start..start+len-1, given their weights
+// g (K rows of kBlock) and the responsibilities r. Accumulates into gradient and the upper triangle of
+// negHessian.
+static inline void AccumulateGradientHessian(const arma::mat& x, const arma::mat& r, arma::uword start, arma::uword len,
+                                             const double (*g)[kBlock], arma::mat& gradient, arma::mat& negHessian) {
+  const arma::uword q = x.n_cols;
+  const arma::uword K = r.n_cols;
+  double rowTotal[kBlock];
+  double v[kBlock];
+  for (arma::uword i = 0; i < len; ++i) rowTotal[i] = 0.0;
+  for (arma::uword k = 0; k < K; ++k) {
+    const double* rp = r.colptr(k) + start;
+    for (arma::uword i = 0; i < len; ++i) rowTotal[i] += rp[i];
+  }
+  for (arma::uword j = 1; j < K; ++j) {
+    const double* gj = g[j];
+    const double* rj = r.colptr(j) + start;
+    for (arma::uword i = 0; i < len; ++i) v[i] = rj[i] - rowTotal[i] * gj[i];
+    for (arma::uword a = 0; a < q; ++a) {
+      const double* xa = x.colptr(a) + start;
+      double s = 0.0;
+      for (arma::uword i = 0; i < len; ++i) s += v[i] * xa[i];
+      gradient(a, j - 1) += s;
+    }
+    for (arma::uword l = j; l < K; ++l) {
+      const double* gl = g[l];
+      const double delta = j == l ? 1.0 : 0.0;
+      for (arma::uword i = 0; i < len; ++i) v[i] = rowTotal[i] * gj[i] * (delta - gl[i]);
+      const arma::uword row = (j - 1) * q, col = (l - 1) * q;
+      for (arma::uword a = 0; a < q; ++a) {
+        const double* xa = x.colptr(a) + start;
+        for (arma::uword b = (j == l ? a : 0); b < q; ++b) {  // diagonal blocks are symmetric
+          const double* xb = x.colptr(b) + start;
+          double s = 0.0;
+          for (arma::uword i = 0; i < len; ++i) s += v[i] * xa[i] * xb[i];
+          negHessian(row + a, col + b) += s;
+        }
+      }
+    }
+  }
+}
+
+// Blocks hold up to this many components' weights on the stack; more components take several blocks'
+// worth of heap (rare: K > 32 gates are not the hot case).
+constexpr arma::uword kStackComponents = 32;
+
+MOEST_KERNEL double SoftmaxEvaluate(const arma::mat& x, const arma::mat& w, const arma::mat& r, arma::mat& logG,
+                                    arma::mat* gradient, arma::mat* negHessian) {
   const arma::uword n = x.n_rows;
+  const arma::uword q = x.n_cols;
   const arma::uword K = w.n_cols;
   logG.set_size(n, K);
-  // Logits column by column: q is small, so axpy loops beat a general matrix product here.
-  for (arma::uword k = 0; k < K; ++k) {
+  const bool derivatives = gradient != nullptr && negHessian != nullptr && K > 1;
+  if (derivatives) {
+    gradient->zeros(q, K - 1);
+    negHessian->zeros(q * (K - 1), q * (K - 1));
+  }
+  double stackWeights[kStackComponents][kBlock];
+  std::vector<double> heapWeights(K > kStackComponents ? K * kBlock : 0);
+  auto weights = reinterpret_cast<double(*)[kBlock]>(K > kStackComponents ? heapWeights.data() : &stackWeights[0][0]);
+  double rowMax[kBlock], sum[kBlock];
+  double objective = 0.0;
+  for (arma::uword start = 0; start < n; start += kBlock) {
+    const arma::uword len = std::min(kBlock, n - start);
+    for (arma::uword k = 0; k < K; ++k) {
+      double* eta = weights[k];
+      const double* x0 = x.colptr(0) + start;
+      const double w0 = w(0, k);
+      for (arma::uword i = 0; i < len; ++i) eta[i] = w0 * x0[i];
+      for (arma::uword a = 1; a < q; ++a) {
+        const double* xa = x.colptr(a) + start;
+        const double wa = w(a, k);
+        for (arma::uword i = 0; i < len; ++i) eta[i] += wa * xa[i];
+      }
+    }
+    for (arma::uword i = 0; i < len; ++i) rowMax[i] = weights[0][i];
+    for (arma::uword k = 1; k < K; ++k) {
+      for (arma::uword i = 0; i < len; ++i) rowMax[i] = weights[k][i] > rowMax[i] ? weights[k][i] : rowMax[i];
+    }
+    for (arma::uword i = 0; i < len; ++i) sum[i] = 0.0;
+    for (arma::uword k = 0; k < K; ++k) {
+      double* out = logG.colptr(k) + start;
+      for (arma::uword i = 0; i < len; ++i) {
+        out[i] = weights[k][i] - rowMax[i];
+        weights[k][i] = std::exp(out[i]);
+        sum[i] += weights[k][i];
+      }
+    }
+    for (arma::uword i = 0; i < len; ++i) {
+      rowMax[i] = std::log(sum[i]);  // now the log normaliser of the shifted logits
+      sum[i] = 1.0 / sum[i];
+    }
+    for (arma::uword k = 0; k < K; ++k) {
+      double* out = logG.colptr(k) + start;
+      const double* rp = r.colptr(k) + start;
+      for (arma::uword i = 0; i < len; ++i) {
+        out[i] -= rowMax[i];
+        objective += rp[i] * out[i];
+        weights[k][i] *= sum[i];
+      }
+    }
+    if (derivatives) AccumulateGradientHessian(x, r, start, len, weights, *gradient, *negHessian);
+  }
+  if (derivatives) *negHessian = arma::symmatu(*negHessian);
+  return objective;
+}
+
+MOEST_KERNEL void LinearLogSoftmax(const arma::mat& x, const arma::mat& w, arma::mat& logG) {
+  const arma::uword n = x.n_rows;
+  logG.set_size(n, w.n_cols);
+  for (arma::uword k = 0; k < w.n_cols; ++k) {
     double* out = logG.colptr(k);
     const double* x0 = x.colptr(0);
     const double w0 = w(0, k);
@@ -126,68 +240,27 @@ double SoftmaxObjective(const arma::mat& x, const arma::mat& w, const arma::mat&
       for (arma::uword i = 0; i < n; ++i) out[i] += wa * xa[i];
     }
   }
-  NormaliseRows(logG.memptr(), n, K, nullptr);
-  double objective = 0.0;
-  const double* rp = r.memptr();
-  const double* lp = logG.memptr();
-  for (arma::uword i = 0; i < n * K; ++i) objective += rp[i] * lp[i];
-  return objective;
+  NormaliseRows(logG.memptr(), n, w.n_cols, nullptr);
 }
 
-void SoftmaxGradientHessian(const arma::mat& x, const arma::mat& logG, const arma::mat& r, arma::mat& gradient,
-                            arma::mat& negHessian) {
+MOEST_KERNEL void SoftmaxGradientHessian(const arma::mat& x, const arma::mat& logG, const arma::mat& r,
+                                         arma::mat& gradient, arma::mat& negHessian) {
   const arma::uword n = x.n_rows;
   const arma::uword q = x.n_cols;
   const arma::uword K = logG.n_cols;
-  const arma::uword m = q * (K - 1);
   gradient.zeros(q, K - 1);
-  negHessian.zeros(m, m);
-  constexpr arma::uword kMaxK = 16;  // larger K falls back to several passes over g
-  double rowTotal[kBlock];
-  double v[kBlock];
-  double gBlock[kMaxK][kBlock];
+  negHessian.zeros(q * (K - 1), q * (K - 1));
+  double stackWeights[kStackComponents][kBlock];
+  std::vector<double> heapWeights(K > kStackComponents ? K * kBlock : 0);
+  auto weights = reinterpret_cast<double(*)[kBlock]>(K > kStackComponents ? heapWeights.data() : &stackWeights[0][0]);
   for (arma::uword start = 0; start < n; start += kBlock) {
     const arma::uword len = std::min(kBlock, n - start);
-    for (arma::uword i = 0; i < len; ++i) rowTotal[i] = 0.0;
     for (arma::uword k = 0; k < K; ++k) {
-      const double* rp = r.colptr(k) + start;
-      for (arma::uword i = 0; i < len; ++i) rowTotal[i] += rp[i];
-    }
-    auto weights = [&](arma::uword k, double* out) {
       const double* lp = logG.colptr(k) + start;
-      for (arma::uword i = 0; i < len; ++i) out[i] = std::exp(lp[i]);
-    };
-    double gj[kBlock], gl[kBlock];
-    for (arma::uword k = 1; k < K && k < kMaxK; ++k) weights(k, gBlock[k]);
-    for (arma::uword j = 1; j < K; ++j) {
-      const double* gjp = j < kMaxK ? gBlock[j] : (weights(j, gj), gj);
-      const double* rj = r.colptr(j) + start;
-      for (arma::uword i = 0; i < len; ++i) v[i] = rj[i] - rowTotal[i] * gjp[i];
-      for (arma::uword a = 0; a < q; ++a) {
-        const double* xa = x.colptr(a) + start;
-        double s = 0.0;
-        for (arma::uword i = 0; i < len; ++i) s += v[i] * xa[i];
-        gradient(a, j - 1) += s;
-      }
-      for (arma::uword l = j; l < K; ++l) {
-        const double* glp = l < kMaxK ? gBlock[l] : (weights(l, gl), gl);
-        const double delta = j == l ? 1.0 : 0.0;
-        for (arma::uword i = 0; i < len; ++i) v[i] = rowTotal[i] * gjp[i] * (delta - glp[i]);
-        const arma::uword row = (j - 1) * q, col = (l - 1) * q;
-        for (arma::uword a = 0; a < q; ++a) {
-          const double* xa = x.colptr(a) + start;
-          for (arma::uword b = 0; b < q; ++b) {
-            if (j == l && b < a) continue;  // the diagonal block is symmetric
-            const double* xb = x.colptr(b) + start;
-            double s = 0.0;
-            for (arma::uword i = 0; i < len; ++i) s += v[i] * xa[i] * xb[i];
-            negHessian(row + a, col + b) += s;
-          }
-        }
-      }
+      for (arma::uword i = 0; i < len; ++i) weights[k][i] = std::exp(lp[i]);
     }
+    AccumulateGradientHessian(x, r, start, len, weights, gradient, negHessian);
   }
-  // Fill the lower triangle (and the lower half of each diagonal block) from the upper.
   negHessian = arma::symmatu(negHessian);
 }
 

@@ -37,8 +37,8 @@ Model& Model::operator=(const Model& other) {
 void Model::LogJoint(const Data& data, arma::mat& logJoint) const {
   gate_->LogWeights(data, logJoint);
   for (arma::uword k = 0; k < experts_.size(); ++k) {
-    experts_[k]->LogDensity(data, scratch_);
-    logJoint.col(k) += scratch_;
+    experts_[k]->LogDensity(data, scratch_.value);
+    logJoint.col(k) += scratch_.value;
   }
 }
 

@@ -19,8 +19,9 @@ void SoftmaxGate::SetInnerControl(int maxIterations, double tolerance) {
 }
 
 void SoftmaxGate::LogWeights(const Data& data, arma::mat& logG) const {
-  logG = data.xGate * w_;
-  NormaliseRows(logG);
+  kernels::LinearLogSoftmax(data.xGate, w_, logG);
+  last_.value.logWeights = logG;
+  last_.value.design = data.xGate.memptr();
 }
 
 StepReport SoftmaxGate::FitResponsibilities(const Data& data, const arma::mat& r) {
@@ -31,13 +32,21 @@ StepReport SoftmaxGate::FitResponsibilities(const Data& data, const arma::mat& r
   const arma::uword q = x.n_cols;
   const arma::uword m = q * (K - 1);
 
-  arma::mat& logG = logG_;
-  arma::mat& trialLogG = trialLogG_;
+  arma::mat& logG = logG_.value;
+  arma::mat& trialLogG = trialLogG_.value;
   arma::mat gradient, hessian, upper, trial;
-  double objective = kernels::SoftmaxObjective(x, w_, r, logG);
+  double objective = 0.0;
+  if (last_.value.design == x.memptr() && last_.value.logWeights.n_rows == x.n_rows) {
+    logG.swap(last_.value.logWeights);
+    objective = arma::accu(r % logG);
+  } else {
+    objective = kernels::SoftmaxEvaluate(x, w_, r, logG);
+  }
+  last_.value.design = nullptr;  // the coefficients change below
+  kernels::SoftmaxGradientHessian(x, logG, r, gradient, hessian);
+  arma::mat trialGradient, trialHessian;
   bool converged = false;
   for (int it = 0; it < maxNewton_; ++it) {
-    kernels::SoftmaxGradientHessian(x, logG, r, gradient, hessian);
     double ridge = 0.0;
     const double scale = std::max(1e-300, arma::max(hessian.diag()));
     bool factored = false;
@@ -49,7 +58,8 @@ StepReport SoftmaxGate::FitResponsibilities(const Data& data, const arma::mat& r
     const arma::vec direction = arma::solve(arma::trimatu(upper), arma::solve(arma::trimatl(upper.t()), g));
     // The Newton decrement g'H^-1 g / 2 predicts the gain of a full step. When it is negligible the
     // step is taken without a line search (no pass over the data) and the loop ends.
-    if (0.5 * arma::dot(g, direction) <= newtonTolerance_ * (std::abs(objective) + 1.0)) {
+    const double tolerance = newtonTolerance_ * (std::abs(objective) + 1.0);
+    if (0.5 * arma::dot(g, direction) <= tolerance) {
       w_.cols(1, K - 1) += arma::reshape(direction, q, K - 1);
       converged = true;
       break;
@@ -61,7 +71,8 @@ StepReport SoftmaxGate::FitResponsibilities(const Data& data, const arma::mat& r
     for (int halving = 0; halving < 40; ++halving) {
       trial = w_;
       trial.cols(1, K - 1) += step * arma::reshape(direction, q, K - 1);
-      trialObjective = kernels::SoftmaxObjective(x, trial, r, trialLogG);
+      // The trial's derivatives come from the same pass: an accepted step needs them next.
+      trialObjective = kernels::SoftmaxEvaluate(x, trial, r, trialLogG, &trialGradient, &trialHessian);
       if (std::isfinite(trialObjective) && trialObjective >= objective) {
         accepted = true;
         break;
@@ -72,9 +83,18 @@ StepReport SoftmaxGate::FitResponsibilities(const Data& data, const arma::mat& r
       converged = true;  // no ascent left at working precision
       break;
     }
+    const double gain = trialObjective - objective;
     w_.swap(trial);
     logG.swap(trialLogG);
+    gradient.swap(trialGradient);
+    hessian.swap(trialHessian);
     objective = trialObjective;
+    // Newton converges quadratically: after a step that gained this little, the next would gain
+    // (much) less than the tolerance, so its gradient pass is not worth making.
+    if (gain <= tolerance) {
+      converged = true;
+      break;
+    }
   }
   if (!converged && maxNewton_ > 0) {
     report.innerCapHit = true;
@@ -89,6 +109,7 @@ arma::vec SoftmaxGate::Pack() const {
 }
 
 void SoftmaxGate::Unpack(const arma::vec& theta) {
+  last_.value.design = nullptr;
   if (w_.n_cols == 1) return;
   w_.cols(1, w_.n_cols - 1) = arma::reshape(theta, w_.n_rows, w_.n_cols - 1);
 }
@@ -114,6 +135,7 @@ void SoftmaxGate::SetBlocks(const ParameterBlocks& blocks) {
   // Softmax weights are invariant to a common shift: make component 1 the zero reference.
   w.each_col() -= w.col(0);
   w_ = w;
+  last_.value.design = nullptr;
 }
 
 }  // namespace moest

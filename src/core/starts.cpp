@@ -1,6 +1,8 @@
 #include "moest/solver/starts.hpp"
 
 #include <limits>
+#include <utility>
+#include <vector>
 
 namespace moest {
 
@@ -9,23 +11,44 @@ namespace {
 // Columns of [xExpert, xGate, y] that vary, each standardised; constant columns (the intercept)
 // carry no information for clustering. Duplicated columns only reweight the distance.
 arma::mat ClusteringFeatures(const Data& data) {
-  const arma::mat all = arma::join_rows(arma::join_rows(data.xExpert, data.xGate), data.y);
-  arma::mat features(all.n_rows, 0);
-  for (arma::uword j = 0; j < all.n_cols; ++j) {
-    const double sd = arma::stddev(all.col(j));
-    if (sd > 0.0) features = arma::join_rows(features, (all.col(j) - arma::mean(all.col(j))) / sd);
+  std::vector<const arma::mat*> sources = {&data.xExpert, &data.xGate, &data.y};
+  std::vector<std::pair<const double*, double>> varying;  // column and its standard deviation
+  for (const arma::mat* m : sources) {
+    for (arma::uword j = 0; j < m->n_cols; ++j) {
+      const double sd = arma::stddev(m->col(j));
+      if (sd > 0.0) varying.emplace_back(m->colptr(j), sd);
+    }
   }
-  if (features.n_cols == 0) features = arma::mat(all.n_rows, 1, arma::fill::zeros);
+  const arma::uword n = data.N();
+  arma::mat features(n, std::max<std::size_t>(varying.size(), 1), arma::fill::zeros);
+  for (arma::uword j = 0; j < varying.size(); ++j) {
+    const arma::vec column(const_cast<double*>(varying[j].first), n, false, true);
+    features.col(j) = (column - arma::mean(column)) / varying[j].second;
+  }
   return features;
 }
 
-// Squared distance of every row of z (n x d) to every centre (K x d): n x K.
-arma::mat SquaredDistances(const arma::mat& z, const arma::mat& centres) {
-  arma::mat d(z.n_rows, centres.n_rows);
+// Label of the nearest centre for every row of z (n x d, column-major) and that squared distance.
+void AssignNearest(const arma::mat& z, const arma::mat& centres, arma::uvec& labels, arma::vec& distance) {
+  const arma::uword n = z.n_rows;
+  distance.set_size(n);
+  distance.fill(arma::datum::inf);
+  labels.set_size(n);
+  arma::vec d(n);
   for (arma::uword k = 0; k < centres.n_rows; ++k) {
-    d.col(k) = arma::sum(arma::square(z.each_row() - centres.row(k)), 1);
+    d.zeros();
+    for (arma::uword j = 0; j < z.n_cols; ++j) {
+      const double* col = z.colptr(j);
+      const double c = centres(k, j);
+      for (arma::uword i = 0; i < n; ++i) d[i] += (col[i] - c) * (col[i] - c);
+    }
+    for (arma::uword i = 0; i < n; ++i) {
+      if (d[i] < distance[i]) {
+        distance[i] = d[i];
+        labels[i] = k;
+      }
+    }
   }
-  return d;
 }
 
 }  // namespace
@@ -56,22 +79,32 @@ arma::uvec KMeansPartition(const Data& data, arma::uword K, Rng& rng) {
     const arma::uword pick = arma::accu(nearest) > 0.0 ? rng.Categorical(nearest.t()) : rng.Index(n);
     centres.row(k) = z.row(pick);
   }
-  // Lloyd iterations. Armadillo's kmeans() would do, but it re-seeds an emptied cluster from its own
-  // hidden generator; here an emptied cluster takes the row farthest from its centre instead.
-  arma::uvec labels(n, arma::fill::zeros);
-  for (int it = 0; it < 50; ++it) {
-    const arma::mat d = SquaredDistances(z, centres);
-    arma::uvec next = arma::index_min(d, 1);
+  // Lloyd iterations (a start needs a sensible partition, not a converged one: at most 20).
+  // Armadillo's kmeans() would do, but it re-seeds an emptied cluster from its own hidden generator;
+  // here an emptied cluster takes the row farthest from its centre instead.
+  arma::uvec labels, next;
+  arma::vec distance;
+  for (int it = 0; it < 20; ++it) {
+    AssignNearest(z, centres, next, distance);
+    arma::uvec counts(K, arma::fill::zeros);
+    for (arma::uword i = 0; i < n; ++i) counts[next[i]]++;
     for (arma::uword k = 0; k < K; ++k) {
-      if (arma::any(next == k)) continue;
-      arma::vec own(n);
-      for (arma::uword i = 0; i < n; ++i) own[i] = d(i, next[i]);
-      next[own.index_max()] = k;
+      if (counts[k] > 0) continue;
+      const arma::uword far = distance.index_max();
+      counts[next[far]]--;
+      next[far] = k;
+      counts[k] = 1;
+      distance[far] = 0.0;
     }
     const bool settled = it > 0 && arma::all(next == labels);
     labels = next;
     if (settled) break;
-    for (arma::uword k = 0; k < K; ++k) centres.row(k) = arma::mean(z.rows(arma::find(labels == k)), 0);
+    centres.zeros();
+    for (arma::uword j = 0; j < z.n_cols; ++j) {
+      const double* col = z.colptr(j);
+      for (arma::uword i = 0; i < n; ++i) centres(labels[i], j) += col[i];
+    }
+    centres.each_col() /= arma::conv_to<arma::vec>::from(counts);
   }
   return labels;
 }

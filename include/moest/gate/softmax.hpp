@@ -3,6 +3,7 @@
 #pragma once
 
 #include "moest/gate/gate.hpp"
+#include "moest/scratch.hpp"
 
 namespace moest {
 
@@ -22,7 +23,7 @@ class SoftmaxGate : public Gate {
   void LogWeights(const Data& data, arma::mat& logG) const override;
   StepReport FitResponsibilities(const Data& data, const arma::mat& r) override;
   arma::vec Pack() const override;
-  void Unpack(const arma::vec& theta) override;
+  void Unpack(const arma::vec& theta) override;  // invalidates the cached log-weights
   void GradLogWeights(const Data& data, const arma::mat& c, arma::vec& g) const override;
   arma::uword NumParameters() const override { return w_.n_rows * (w_.n_cols - 1); }
   ParameterBlocks Blocks() const override;
@@ -31,8 +32,15 @@ class SoftmaxGate : public Gate {
 
  private:
   arma::mat w_;
-  // Workspace of the Newton loop, kept across M-steps to avoid n x K allocations (not parameters).
-  arma::mat logG_, trialLogG_;
+  // Workspace of the Newton loop, kept across M-steps to avoid n x K allocations.
+  Scratch<arma::mat> logG_, trialLogG_;
+  // The last LogWeights output and the gate design it was computed on: the E-step has just computed
+  // exactly what the M-step's Newton loop starts from. Valid only while the coefficients are unchanged.
+  struct LastWeights {
+    arma::mat logWeights;
+    const double* design = nullptr;
+  };
+  mutable Scratch<LastWeights> last_;
   int maxNewton_ = 25;
   double newtonTolerance_ = 1e-10;
 };

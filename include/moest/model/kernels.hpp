@@ -27,10 +27,16 @@ void WeightedCrossProducts(const arma::mat& x, const double* w, const double* y,
 /** sum_i w_i (y_i - x_i'beta)^2. */
 double WeightedSquaredResiduals(const arma::mat& x, const arma::vec& beta, const double* y, const double* w);
 
+/** logG = the row-wise log-softmax of X W (no BLAS: q is small and the first BLAS call is costly). */
+void LinearLogSoftmax(const arma::mat& x, const arma::mat& w, arma::mat& logG);
+
 /**
- * The softmax gate objective sum_ik r_ik log g_ik with g = softmax(X W); `logG` receives log g.
+ * The softmax gate objective sum_ik r_ik log g_ik with g = softmax(X W) in one pass; `logG` receives
+ * log g. When both `gradient` and `negHessian` are given they receive the derivatives as in
+ * SoftmaxGradientHessian, from the same pass.
  */
-double SoftmaxObjective(const arma::mat& x, const arma::mat& w, const arma::mat& r, arma::mat& logG);
+double SoftmaxEvaluate(const arma::mat& x, const arma::mat& w, const arma::mat& r, arma::mat& logG,
+                       arma::mat* gradient = nullptr, arma::mat* negHessian = nullptr);
 
 /**
  * Gradient (q x (K-1), columns 2..K) and negative Hessian (q(K-1) square) of the softmax gate

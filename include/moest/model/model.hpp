@@ -7,6 +7,7 @@
 
 #include "moest/expert/expert.hpp"
 #include "moest/gate/gate.hpp"
+#include "moest/scratch.hpp"
 
 namespace moest {
 
@@ -48,7 +49,7 @@ class Model {
   std::vector<std::unique_ptr<Expert>> experts_;
   // Workspace for one expert's log-densities, kept to avoid an n-sized allocation per call; it makes
   // concurrent calls on one Model object unsafe (each start and thread works on its own copy).
-  mutable arma::vec scratch_;
+  mutable Scratch<arma::vec> scratch_;
 };
 
 /**
