@@ -9,11 +9,15 @@
 
 namespace moest {
 
+struct FitStatistics;
+
 class Observer {
  public:
   virtual ~Observer() = default;
   /** One EM iteration of start `start` has finished. */
   virtual void OnIteration(int /*start*/, const TraceRow& /*row*/) {}
+  /** Start `start` (0-based) has ended with these statistics (its status, log-likelihood, ...). */
+  virtual void OnStartFinished(int /*start*/, const FitStatistics& /*stats*/) {}
   /** `done` of `total` units of long work (starts, replicates) are finished. */
   virtual void OnProgress(const std::string& /*what*/, std::size_t /*done*/, std::size_t /*total*/) {}
   /** A plain-language note worth showing the user. */

@@ -107,6 +107,9 @@ FitResult RunEm(Model model, const Data& data, const arma::mat& start, const EmO
     stats.message = "converged with a variance at its floor (" + report.note +
                     "): the likelihood is unbounded there, so this is a degenerate solution";
   }
+  stats.objective = model.gate().IsJoint() ? "joint" : "conditional";
+  stats.conditionalLogLikelihood =
+      model.gate().IsJoint() ? model.ConditionalLogLikelihood(data) : stats.logLikelihood;
   stats.nParameters = model.NumParameters();
   stats.n = data.N();
   stats.criteria = ComputeCriteria(stats.logLikelihood, stats.nParameters, stats.n, r);

@@ -97,6 +97,7 @@ FitResult Fit(const Model& prototype, const Data& data, const FitOptions& option
                                     : MakeStartPartition(options.startMethod, s, data, K, rng);
     const arma::mat start = PartitionToResponsibilities(labels, K, options.em.startSmoothing);
     FitResult result = RunEm(prototype, data, start, options.em, observer, s);
+    observer.OnStartFinished(s, result.stats);
     const bool usable = result.stats.status != FitStatus::NonFinite &&
                         std::isfinite(result.stats.logLikelihood);
     finals.push_back(usable ? result.stats.logLikelihood : std::numeric_limits<double>::quiet_NaN());

@@ -35,7 +35,7 @@ Model& Model::operator=(const Model& other) {
 }
 
 void Model::LogJoint(const Data& data, arma::mat& logJoint) const {
-  gate_->LogWeights(data, logJoint);
+  gate_->LogJointWeights(data, logJoint);
   for (arma::uword k = 0; k < experts_.size(); ++k) {
     experts_[k]->LogDensity(data, scratch_.value);
     logJoint.col(k) += scratch_.value;
@@ -54,6 +54,14 @@ double Model::LogLikelihood(const Data& data, arma::mat* responsibilities) const
   arma::mat logJoint, r;
   const double logLik = EStep(data, logJoint, responsibilities != nullptr ? *responsibilities : r);
   return logLik;
+}
+
+double Model::ConditionalLogLikelihood(const Data& data) const {
+  const double logLik = LogLikelihood(data);
+  if (!gate_->IsJoint()) return logLik;
+  arma::mat logWeights;
+  gate_->LogJointWeights(data, logWeights);
+  return logLik - NormaliseRows(logWeights);
 }
 
 arma::uword Model::NumParameters() const {

@@ -93,9 +93,52 @@ std::vector<std::string> Strings(const Json& j, const std::string& what, const s
   return out;
 }
 
+template <typename T>
+T Get(const Json& j, const std::string& key, const std::string& source) {
+  const Json& field = Field(j, key, source);
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    // nlohmann converts out-of-range numbers by wrapping: check the range first.
+    const bool fits = field.is_number_integer() &&
+                      (field.is_number_unsigned() ? field.get<std::uint64_t>() <= std::numeric_limits<T>::max()
+                                                  : field.get<std::int64_t>() >= static_cast<std::int64_t>(std::numeric_limits<T>::min()) &&
+                                                        (field.get<std::int64_t>() < 0 ||
+                                                         static_cast<std::uint64_t>(field.get<std::int64_t>()) <= std::numeric_limits<T>::max()));
+    if (!fits) throw InputError(source + ": the field '" + key + "' should be a whole number in range");
+    return field.get<T>();
+  } else {
+    try {
+      return field.get<T>();
+    } catch (const nlohmann::json::exception&) {
+      throw InputError(source + ": the field '" + key + "' has the wrong type");
+    }
+  }
+}
+
+// A component's family and options: {"family": "t", "options": {"nu": "4"}} (options as written).
+Json SpecToJson(const ComponentSpec& spec) {
+  Json out = {{"family", spec.family}};
+  if (!spec.options.empty()) out["options"] = spec.options;
+  return out;
+}
+
+ComponentSpec SpecFromJson(const Json& j, const std::string& source) {
+  ComponentSpec spec;
+  spec.family = Get<std::string>(j, "family", source);
+  if (j.contains("options")) {
+    if (!j["options"].is_object()) throw InputError(source + ": 'options' should be an object");
+    for (auto it = j["options"].begin(); it != j["options"].end(); ++it) {
+      if (!it.value().is_string()) throw InputError(source + ": option '" + it.key() + "' should be text");
+      spec.options[it.key()] = it.value().get<std::string>();
+    }
+  }
+  return spec;
+}
+
 Json StatsToJson(const FitStatistics& s) {
   Json fit;
   fit["log_likelihood"] = Number(s.logLikelihood);
+  fit["objective"] = s.objective;
+  fit["conditional_log_likelihood"] = Number(s.conditionalLogLikelihood);
   fit["n_parameters"] = s.nParameters;
   fit["n"] = s.n;
   fit["aic"] = Number(s.criteria.aic);
@@ -125,30 +168,13 @@ Json StatsToJson(const FitStatistics& s) {
   return fit;
 }
 
-template <typename T>
-T Get(const Json& j, const std::string& key, const std::string& source) {
-  const Json& field = Field(j, key, source);
-  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
-    // nlohmann converts out-of-range numbers by wrapping: check the range first.
-    const bool fits = field.is_number_integer() &&
-                      (field.is_number_unsigned() ? field.get<std::uint64_t>() <= std::numeric_limits<T>::max()
-                                                  : field.get<std::int64_t>() >= static_cast<std::int64_t>(std::numeric_limits<T>::min()) &&
-                                                        (field.get<std::int64_t>() < 0 ||
-                                                         static_cast<std::uint64_t>(field.get<std::int64_t>()) <= std::numeric_limits<T>::max()));
-    if (!fits) throw InputError(source + ": the field '" + key + "' should be a whole number in range");
-    return field.get<T>();
-  } else {
-    try {
-      return field.get<T>();
-    } catch (const nlohmann::json::exception&) {
-      throw InputError(source + ": the field '" + key + "' has the wrong type");
-    }
-  }
-}
-
 FitStatistics StatsFromJson(const Json& fit, const std::string& source) {
   FitStatistics s;
   s.logLikelihood = ToNumber(Field(fit, "log_likelihood", source), "log_likelihood", source);
+  s.objective = fit.contains("objective") ? Get<std::string>(fit, "objective", source) : "conditional";
+  s.conditionalLogLikelihood = fit.contains("conditional_log_likelihood")
+                                   ? ToNumber(fit["conditional_log_likelihood"], "conditional_log_likelihood", source)
+                                   : s.logLikelihood;
   s.nParameters = Get<arma::uword>(fit, "n_parameters", source);
   s.n = Get<arma::uword>(fit, "n", source);
   s.criteria.aic = ToNumber(Field(fit, "aic", source), "aic", source);
@@ -196,11 +222,14 @@ std::string ModelToJson(const ModelFile& file) {
   j["response"] = file.response;
   j["terms"] = {{"expert", file.expertTerms}, {"gate", file.gateTerms}};
   j["K"] = file.model.K();
-  j["gate"] = {{"family", file.model.gate().Family()}, {"parameters", BlocksToJson(file.model.gate().Blocks())}};
+  j["gate"] = SpecToJson(file.model.gate().Spec());
+  j["gate"]["parameters"] = BlocksToJson(file.model.gate().Blocks());
   Json experts = Json::array();
   for (arma::uword k = 0; k < file.model.K(); ++k) {
     const Expert& expert = file.model.expert(k);
-    experts.push_back({{"family", expert.Family()}, {"parameters", BlocksToJson(expert.Blocks())}});
+    Json entry = SpecToJson(expert.Spec());
+    entry["parameters"] = BlocksToJson(expert.Blocks());
+    experts.push_back(entry);
   }
   j["experts"] = experts;
   j["fit"] = StatsToJson(file.stats);
@@ -238,10 +267,12 @@ ModelFile ModelFromJson(const std::string& text, const std::string& source) {
   if (!experts.is_array() || experts.size() != static_cast<std::size_t>(K)) {
     throw InputError(source + ": 'experts' should list K = " + std::to_string(K) + " experts");
   }
-  file.gateFamily = Get<std::string>(gate, "family", source);
-  file.expertFamily = Get<std::string>(experts[0], "family", source);
+  const ComponentSpec gateSpec = SpecFromJson(gate, source);
+  const ComponentSpec expertSpec = SpecFromJson(experts[0], source);
+  file.gateFamily = gateSpec.ToString();
+  file.expertFamily = expertSpec.ToString();
   for (const Json& expert : experts) {
-    if (Get<std::string>(expert, "family", source) != file.expertFamily) {
+    if (SpecFromJson(expert, source).ToString() != file.expertFamily) {
       throw InputError(source + ": experts of different families in one model are not supported yet");
     }
   }

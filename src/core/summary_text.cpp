@@ -97,6 +97,10 @@ std::string SummaryText(const ModelFile& file) {
 
   out << "Log-likelihood: " << Format(s.logLikelihood, "%.10g") << " (df = " << s.nParameters
       << "), n = " << s.n << "\n";
+  if (s.objective == "joint") {
+    out << "  (the joint log-likelihood of (x, y), which EM maximised; conditional log p(y | x): "
+        << Format(s.conditionalLogLikelihood, "%.10g") << ")\n";
+  }
   out << "AIC: " << Format(s.criteria.aic, "%.8g") << "  BIC: " << Format(s.criteria.bic, "%.8g")
       << "  ICL: " << Format(s.criteria.icl, "%.8g") << "  (smaller is better)\n";
   out << "Status: " << StatusName(s.status) << " after " << s.iterations << " EM iteration"

@@ -7,6 +7,7 @@
 #include "moest/arma.hpp"
 #include "moest/data.hpp"
 #include "moest/model/parameter_block.hpp"
+#include "moest/model/spec.hpp"
 #include "moest/rng.hpp"
 #include "moest/solver/step_report.hpp"
 
@@ -23,7 +24,8 @@ namespace moest {
  * - GradLogDensity(): g = sum_i c_i d log f(y_i | x_i) / d Pack();
  * - NumParameters(): free parameters, for AIC and BIC;
  * - Blocks()/SetBlocks(): the parameters on their natural scale, named, for output and model files.
- * Optional: SetVarianceFloor() for experts with a scale (the absolute floor FitWeighted applies).
+ * Optional: SetVarianceFloor() for experts with a scale (the absolute floor FitWeighted applies);
+ * Spec() when the family takes options.
  */
 class Expert {
  public:
@@ -41,6 +43,8 @@ class Expert {
   virtual void SetBlocks(const ParameterBlocks& blocks) = 0;
   virtual std::unique_ptr<Expert> Clone() const = 0;
   virtual void SetVarianceFloor(double /*floor*/) {}
+  /** The family and options that rebuild this expert through MakeExpert (stored in model files). */
+  virtual ComponentSpec Spec() const { return {Family(), {}}; }
 };
 
 }  // namespace moest

@@ -6,11 +6,14 @@
 #include <vector>
 
 #include "moest/expert/expert.hpp"
+#include "moest/model/spec.hpp"
 
 namespace moest {
 
-/** A new expert of family `family` on `p` expert-design columns; InputError for an unknown name. */
-std::unique_ptr<Expert> MakeExpert(const std::string& family, arma::uword p);
+/** A new expert from `spec` on `p` expert-design columns; InputError for an unknown family or option. */
+std::unique_ptr<Expert> MakeExpert(const ComponentSpec& spec, arma::uword p);
+/** The same from text such as "gaussian" or "t(nu = 4)" (see ParseSpec). */
+std::unique_ptr<Expert> MakeExpert(const std::string& spec, arma::uword p);
 /** The registered expert family names. */
 std::vector<std::string> ExpertFamilies();
 

@@ -8,6 +8,7 @@
 #include "moest/arma.hpp"
 #include "moest/data.hpp"
 #include "moest/model/parameter_block.hpp"
+#include "moest/model/spec.hpp"
 #include "moest/solver/step_report.hpp"
 
 namespace moest {
@@ -20,7 +21,8 @@ namespace moest {
  *   inner Newton loop whose cap, when hit, is reported);
  * - Pack()/Unpack(), GradLogWeights(): g = sum_i sum_k C(i, k) d log g_k(x_i) / d Pack();
  * - NumParameters(), Blocks()/SetBlocks(), Clone() as for Expert.
- * Optional: SetInnerControl() for gates whose M-step is an inner iterative loop.
+ * Optional: SetInnerControl() for gates whose M-step is an inner iterative loop; Spec() when the
+ * family takes options; IsJoint()/LogJointWeights() for density gates (see below).
  */
 class Gate {
  public:
@@ -37,6 +39,16 @@ class Gate {
   virtual void SetBlocks(const ParameterBlocks& blocks) = 0;
   virtual std::unique_ptr<Gate> Clone() const = 0;
   virtual void SetInnerControl(int /*maxIterations*/, double /*tolerance*/) {}
+  /** The family and options that rebuild this gate through MakeGate (stored in model files). */
+  virtual ComponentSpec Spec() const { return {Family(), {}}; }
+
+  /**
+   * Density gates (Gaussian, Student-t, Laplace densities of x) model the joint p(x, y): they return
+   * true here and give log(pi_k h_k(x_i)) from LogJointWeights, NOT normalised over k; EM then
+   * maximises the joint likelihood. Conditional gates keep the defaults.
+   */
+  virtual bool IsJoint() const { return false; }
+  virtual void LogJointWeights(const Data& data, arma::mat& out) const { LogWeights(data, out); }
 };
 
 }  // namespace moest

@@ -32,7 +32,10 @@ class Model {
   Expert& expert(arma::uword k) { return *experts_[k]; }
   bool empty() const { return gate_ == nullptr; }
 
-  /** logJoint(i, k) = log g_k(x_i) + log f_k(y_i | x_i). */
+  /**
+   * logJoint(i, k) = log g_k(x_i) + log f_k(y_i | x_i); for a joint (density) gate,
+   * log pi_k h_k(x_i) + log f_k(y_i | x_i).
+   */
   void LogJoint(const Data& data, arma::mat& logJoint) const;
   /** The log-likelihood; when `responsibilities` is given it receives r_ik (log-space E-step). */
   double LogLikelihood(const Data& data, arma::mat* responsibilities = nullptr) const;
@@ -41,6 +44,11 @@ class Model {
    * log-likelihood, `logJoint` ends as the log responsibilities, `responsibilities` as r_ik.
    */
   double EStep(const Data& data, arma::mat& logJoint, arma::mat& responsibilities) const;
+  /**
+   * The log-likelihood of y given x. Equal to LogLikelihood() for conditional gates; for a joint gate
+   * it subtracts the log marginal density of x, sum_i log sum_k pi_k h_k(x_i).
+   */
+  double ConditionalLogLikelihood(const Data& data) const;
   /** Gate plus expert free parameters. */
   arma::uword NumParameters() const;
 

@@ -14,7 +14,9 @@ namespace moest {
 
 /** The statistics of a fit: what a model file stores beside the parameters. */
 struct FitStatistics {
-  double logLikelihood = 0.0;
+  double logLikelihood = 0.0;               // the maximised one: see `objective`
+  std::string objective = "conditional";    // "conditional" (y given x) or "joint" (density gates)
+  double conditionalLogLikelihood = 0.0;    // log p(y | x), whichever was maximised
   arma::uword nParameters = 0;
   arma::uword n = 0;
   InformationCriteria criteria;
