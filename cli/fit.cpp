@@ -83,7 +83,7 @@ int RunFit(const FitArguments& args) {
   const Data data(input.response, input.expert.x, input.gate.x);
 
   InstallInterruptHandler();
-  CliObserver observer(options.em, args.quiet, !args.tracePath.empty());
+  CliObserver observer(options.starts, args.quiet, !args.tracePath.empty());
   FitResult result = Fit(prototype, data, options, observer);
   if (result.stats.status == FitStatus::Interrupted) {
     PrintNote("the fit was interrupted: no output was written");

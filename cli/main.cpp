@@ -14,8 +14,7 @@ namespace {
 
 using namespace moest::cli;
 
-// CMake does not pass the project version to the sources: keep this in step with CMakeLists.txt.
-constexpr const char* kVersion = "0.1.0";
+constexpr const char* kVersion = MOEST_VERSION;  // from CMakeLists.txt's project() version
 
 /** " (see 'moest fit --help')" for the deepest subcommand that was parsed. */
 std::string HelpHint(const CLI::App& app) {

@@ -1,6 +1,6 @@
 #include "observer.hpp"
 
-#include <cmath>
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -17,35 +17,26 @@ std::string Iterations(int count) {
 
 }  // namespace
 
-CliObserver::CliObserver(const EmOptions& options, bool quiet, bool recordTrace)
-    : options_(options), quiet_(quiet), recordTrace_(recordTrace) {}
+CliObserver::CliObserver(int starts, bool quiet, bool recordTrace)
+    : starts_(starts), quiet_(quiet), recordTrace_(recordTrace) {}
 
 void CliObserver::OnIteration(int start, const TraceRow& row) {
-  lastRow_ = row;
   if (recordTrace_) trace_.push_back({start, row});
 }
 
-// The observer is told only the last trace row of a start, not its status, so the ending is
-// reconstructed from the stopping rules; the status of the kept start is reported by the fit itself.
-std::string CliObserver::DescribeEnding() const {
-  const int n = lastRow_.iteration;
-  if (InterruptRequested()) return "interrupted after " + Iterations(n);
-  if (!std::isfinite(lastRow_.logLikelihood)) return "non-finite after " + Iterations(n);
-  if (n > 1 && std::abs(lastRow_.relativeChange) < options_.tolerance) return "converged after " + Iterations(n);
-  if (n >= options_.maxIterations) return "stopped at the cap of " + Iterations(n);
-  return "stopped after " + Iterations(n) + " (degenerate)";
+void CliObserver::OnStartFinished(int start, const FitStatistics& stats) {
+  if (quiet_) return;
+  char logLikelihood[32];
+  std::snprintf(logLikelihood, sizeof logLikelihood, "%.10g", stats.logLikelihood);
+  std::string ending = StatusName(stats.status);
+  std::replace(ending.begin(), ending.end(), '_', ' ');
+  std::cerr << "start " << start + 1 << "/" << starts_ << ": log-likelihood " << logLikelihood << ", " << ending
+            << " after " << Iterations(stats.iterations) << std::endl;
 }
 
 void CliObserver::OnProgress(const std::string& what, std::size_t done, std::size_t total) {
-  if (quiet_) return;
-  if (what != "starts") {
-    std::cerr << what << " " << done << "/" << total << std::endl;
-    return;
-  }
-  char logLikelihood[32];
-  std::snprintf(logLikelihood, sizeof logLikelihood, "%.10g", lastRow_.logLikelihood);
-  std::cerr << "start " << done << "/" << total << ": log-likelihood " << logLikelihood << ", "
-            << DescribeEnding() << std::endl;
+  if (quiet_ || what == "starts") return;
+  std::cerr << what << " " << done << "/" << total << std::endl;
 }
 
 void CliObserver::OnMessage(const std::string& message) {

@@ -18,14 +18,16 @@ struct StartTraceRow {
 class CliObserver : public Observer {
  public:
   /**
-   * @param options the EM options of the fit, to tell in a progress line how a start ended.
+   * @param starts the number of starts, for "start 3/10".
    * @param quiet print nothing (the trace is still recorded).
    * @param recordTrace keep every iteration of every start for Trace().
    */
-  CliObserver(const EmOptions& options, bool quiet, bool recordTrace);
+  CliObserver(int starts, bool quiet, bool recordTrace);
 
   void OnIteration(int start, const TraceRow& row) override;
-  /** For "starts": "start 3/10: log-likelihood -123.4, converged after 40 iterations". */
+  /** "start 3/10: log-likelihood -123.4, converged after 40 iterations". */
+  void OnStartFinished(int start, const FitStatistics& stats) override;
+  /** Progress of other long work ("what done/total"); starts are reported by OnStartFinished. */
   void OnProgress(const std::string& what, std::size_t done, std::size_t total) override;
   void OnMessage(const std::string& message) override;
   /** True once Ctrl-C has been pressed (see interrupt.hpp). */
@@ -37,13 +39,9 @@ class CliObserver : public Observer {
   std::string TraceCsv() const;
 
  private:
-  /** How the start whose last iteration is lastRow_ ended, in words. */
-  std::string DescribeEnding() const;
-
-  EmOptions options_;
+  int starts_;
   bool quiet_;
   bool recordTrace_;
-  TraceRow lastRow_;
   std::vector<StartTraceRow> trace_;
 };
 
