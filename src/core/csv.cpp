@@ -12,17 +12,11 @@
 #include <unordered_set>
 
 #include "moest/errors.hpp"
+#include "moest/io/text.hpp"
 
 namespace moest {
 
 namespace {
-
-std::string Trim(const std::string& s) {
-  const auto begin = s.find_first_not_of(" \t\r");
-  if (begin == std::string::npos) return "";
-  const auto end = s.find_last_not_of(" \t\r");
-  return s.substr(begin, end - begin + 1);
-}
 
 // Splits the text into records of fields (RFC 4180 quoting). `lines` receives each record's
 // 1-based starting line, for messages.

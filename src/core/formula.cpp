@@ -3,17 +3,11 @@
 #include <algorithm>
 
 #include "moest/errors.hpp"
+#include "moest/io/text.hpp"
 
 namespace moest {
 
 namespace {
-
-std::string Trim(const std::string& s) {
-  const auto begin = s.find_first_not_of(" \t");
-  if (begin == std::string::npos) return "";
-  const auto end = s.find_last_not_of(" \t");
-  return s.substr(begin, end - begin + 1);
-}
 
 // A column name as written: bare, or in backquotes for names with spaces or symbols.
 std::string Name(const std::string& raw, const std::string& formula) {

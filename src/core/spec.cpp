@@ -5,16 +5,11 @@
 #include <cstdlib>
 
 #include "moest/errors.hpp"
+#include "moest/io/text.hpp"
 
 namespace moest {
 
 namespace {
-
-std::string Trim(const std::string& s) {
-  const auto begin = s.find_first_not_of(" \t");
-  if (begin == std::string::npos) return "";
-  return s.substr(begin, s.find_last_not_of(" \t") - begin + 1);
-}
 
 bool IsName(const std::string& s) {
   if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])))) return false;

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "test_support.hpp"
+
 #include <sstream>
 
 #include "moest/errors.hpp"
@@ -8,18 +10,11 @@
 namespace moest {
 namespace {
 
+using test::ErrorOf;
+
 Table Parse(const std::string& text) {
   std::istringstream in(text);
   return ParseCsv(in, "test.csv");
-}
-
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
 }
 
 TEST(Csv, ReadsNumbersQuotesAndLineEndings) {

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "test_support.hpp"
+
 #include <sstream>
 
 #include "moest/errors.hpp"
@@ -9,14 +11,7 @@
 namespace moest {
 namespace {
 
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::ErrorOf;
 
 TEST(Formula, SplitsExpertAndGateTerms) {
   const Formula f = ParseFormula(" y ~ x1 + x2 | z1 ");

@@ -1,19 +1,14 @@
 #include <gtest/gtest.h>
 
+#include "test_support.hpp"
+
 #include "moest/errors.hpp"
 #include "moest/model/spec.hpp"
 
 namespace moest {
 namespace {
 
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::ErrorOf;
 
 TEST(Spec, ParsesFamilyAndOptions) {
   const ComponentSpec spec = ParseSpec(" softmax( temperature = 0.5, top_k=2 ) ");

@@ -56,6 +56,16 @@ inline SimulatedData SimulateLinear(const Model& truth, arma::uword n, std::uint
   return out;
 }
 
+/** The message of the InputError that `f` throws, or "" when it throws none. */
+inline std::string ErrorOf(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
 /** Central finite-difference gradient of f at theta. */
 inline arma::vec NumericGradient(const std::function<double(const arma::vec&)>& f, const arma::vec& theta,
                                  double h = 1e-6) {
