@@ -11,7 +11,7 @@ DEBIAN_PACKAGES := cmake g++ make libarmadillo-dev libopenblas-dev libboost-math
   r-cran-rcpparmadillo r-cran-formula r-cran-testthat r-cran-flexmix r-cran-mixtools r-cran-mass \
   r-cran-jsonlite r-cran-knitr r-cran-rmarkdown r-cran-ggplot2 r-cran-nloptr pandoc
 
-.PHONY: all deps build rpkg demo check test-cpp test-r clean
+.PHONY: all deps build rpkg demo check test-cpp test-r vignettes clean
 
 all: build
 
@@ -51,7 +51,16 @@ test-cpp: build
 test-r: rpkg
 	R_LIBS=$(RLIB) Rscript tools/run-r-tests.R
 
-check: test-cpp test-r
+# Render every vignette against the installed package (they must keep running as the code changes).
+vignettes: rpkg
+	@mkdir -p $(BUILD)/vignettes
+	for v in vignettes/*.Rmd; do \
+	  R_LIBS=$(RLIB) Rscript -e 'rmarkdown::render(commandArgs(TRUE)[1], output_dir = commandArgs(TRUE)[2], quiet = TRUE)' \
+	    $$v $(BUILD)/vignettes || exit 1; \
+	done
+	@echo "Vignettes rendered in $(BUILD)/vignettes"
+
+check: test-cpp test-r vignettes
 
 clean:
 	rm -rf $(BUILD) src/*.o src/core/*.o src/*.so
