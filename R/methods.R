@@ -167,8 +167,15 @@ coef.moe <- function(object, ...) {
   label <- function(prefix, m) {
     paste0(prefix, rep(colnames(m), each = nrow(m)), ":", rep(rownames(m), times = ncol(m)))
   }
-  stats::setNames(c(as.vector(gate), as.vector(parameters)),
-                  c(if (ncol(gate) > 0L) label("gate:", gate), label("expert:", parameters)))
+  values <- c(as.vector(gate), as.vector(parameters))
+  names <- c(if (ncol(gate) > 0L) label("gate:", gate), label("expert:", parameters))
+  if (startsWith(object$gate, "laplace") && object$K > 1L) {
+    # Every Laplace centre is free, Comp.1's too (only its bias is fixed at 0).
+    first <- object$coefficients$gate[-1L, 1L, drop = FALSE]
+    values <- c(as.vector(first), values)
+    names <- c(label("gate:", first), names)
+  }
+  stats::setNames(values, names)
 }
 
 #' @rdname moe-accessors

@@ -24,7 +24,10 @@
 #'   formula's environment).
 #' @param K The number of components, a positive whole number.
 #' @param expert The expert family; `"gaussian"` (linear regression with normal errors).
-#' @param gate The gate family; `"softmax"` (a multinomial logit on the gate terms).
+#' @param gate The gate family with its options, as a string: `"softmax"` (a multinomial logit on
+#'   the gate terms), `"softmax(temperature = 0.5)"`, `"softmax(top_k = 2)"`,
+#'   `"softmax(transform = tanh)"`, `"laplace"`, `"gaussian_kernel"`, `"probit"`; [moe_gate()]
+#'   builds the string from options.
 #' @param starts The number of EM starts (at least 1); see `control$start` for how they are formed.
 #' @param seed A whole number seeding the starts, or `NULL` to draw one from R's generator.
 #' @param control EM settings from [moe_control()] (or a list of its arguments).

@@ -29,6 +29,9 @@ moe_from_json <- function(json, formula = NULL) {
 moe_coefficients <- function(info, spec) {
   comps <- component_names(spec$K)
   gate <- info$gate$coefficients
+  # Distance gates (laplace, gaussian_kernel) have centres over the covariates and a bias that plays
+  # the intercept's role: shown as one matrix, the bias in the intercept's row.
+  if (is.null(gate)) gate <- rbind(info$gate$bias, info$gate$centres)
   dimnames(gate) <- list(spec$gate_terms, comps)
   experts <- vapply(info$experts, function(blocks) as.vector(blocks$coefficients),
                     numeric(length(spec$expert_terms)))

@@ -4,9 +4,11 @@
 #' against it with every expert's fitted mean curve, points coloured by their most probable
 #' component; otherwise the response against the fitted conditional mean. `which = 2` plots the
 #' log-likelihood of every EM iteration of the kept start, which EM should never decrease.
+#' `which = 3` plots the gate weights against the first gate covariate (see [plot_gate()]).
 #'
 #' @param x A `"moe"` object. A model read by [read_moe()] stores no data: only `which = 2` works.
-#' @param which Which plots to draw: 1 (data and experts), 2 (log-likelihood trace), or both.
+#' @param which Which plots to draw: 1 (data and experts), 2 (log-likelihood trace), 3 (gate
+#'   weights against a covariate), or several.
 #' @param ask Whether to wait for the user before each plot.
 #' @param ... Further graphical parameters passed to [plot()].
 #' @return `x`, invisibly.
@@ -18,7 +20,7 @@
 plot.moe <- function(x, which = if (has_data(x)) c(1L, 2L) else 2L,
                      ask = interactive() && length(which) > 1L &&
                        prod(graphics::par("mfcol")) < length(which), ...) {
-  if (!is.numeric(which) || !all(which %in% 1:2)) stop("'which' must be 1, 2 or both", call. = FALSE)
+  if (!is.numeric(which) || !all(which %in% 1:3)) stop("'which' must be among 1, 2 and 3", call. = FALSE)
   if (ask) {
     old <- graphics::par(ask = TRUE)
     on.exit(graphics::par(old))
@@ -29,6 +31,7 @@ plot.moe <- function(x, which = if (has_data(x)) c(1L, 2L) else 2L,
                    xlab = "EM iteration", ylab = "log-likelihood",
                    main = "Log-likelihood trace of the kept start", ...)
   }
+  if (3L %in% which) plot_gate(x, ...)
   invisible(x)
 }
 

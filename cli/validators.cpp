@@ -4,6 +4,9 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "moest/errors.hpp"
+#include "moest/model/spec.hpp"
+
 namespace moest::cli {
 
 CLI::Validator WholeNumberAtLeast(long long minimum) {
@@ -37,6 +40,25 @@ CLI::Validator PositiveNumber() {
         return "";
       },
       "NUMBER>0");
+}
+
+CLI::Validator FamilySpec(const std::vector<std::string>& families) {
+  std::string known;
+  for (const std::string& name : families) known += (known.empty() ? "" : ", ") + name;
+  return CLI::Validator(
+      [families, known](std::string& text) -> std::string {
+        ComponentSpec spec;
+        try {
+          spec = ParseSpec(text);
+        } catch (const InputError& e) {
+          return e.what();
+        }
+        for (const std::string& name : families) {
+          if (spec.family == name) return "";
+        }
+        return "unknown family '" + spec.family + "' (known: " + known + ")";
+      },
+      "FAMILY[(OPTIONS)]");
 }
 
 }  // namespace moest::cli

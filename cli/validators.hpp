@@ -16,6 +16,12 @@ CLI::Validator WholeNumberAtLeast(long long minimum);
 /** A finite number greater than zero. */
 CLI::Validator PositiveNumber();
 
+/**
+ * A component spec, "family" or "family(name = value, ...)", whose family is one of `families`; the
+ * options are checked when the component is built (some depend on K).
+ */
+CLI::Validator FamilySpec(const std::vector<std::string>& families);
+
 /** The names of `choices`, in order, for CLI::IsMember. */
 template <typename T>
 std::vector<std::string> ChoiceNames(const std::map<std::string, T>& choices) {

@@ -65,9 +65,21 @@ std::string SummaryText(const ModelFile& file) {
   // Gate table: every non-reference component's coefficients.
   const ParameterBlocks gateBlocks = model.gate().Blocks();
   for (const ParameterBlock& block : gateBlocks) {
-    if (K > 1 && block.value.n_cols == K) {
+    if (K > 1 && block.value.n_cols == K && block.value.n_rows == file.gateTerms.size()) {
       out << "Gate coefficients (" << file.gateFamily << ", Comp.1 is the reference):\n";
       out << Table(file.gateTerms, ComponentHeaders(1, K), block.value.cols(1, K - 1)) << "\n";
+    } else if (K > 1 && block.value.n_cols == K) {
+      // Other gate blocks (distance gates' centres over the covariates, biases): every component.
+      std::vector<std::string> names;
+      if (block.name == "centres" && block.value.n_rows + 1 == file.gateTerms.size()) {
+        names.assign(file.gateTerms.begin() + 1, file.gateTerms.end());
+      } else {
+        for (arma::uword i = 0; i < block.value.n_rows; ++i) {
+          names.push_back(block.value.n_rows == 1 ? block.name : block.name + "[" + std::to_string(i + 1) + "]");
+        }
+      }
+      out << "Gate " << block.name << " (" << file.gateFamily << "):\n";
+      out << Table(names, ComponentHeaders(0, K), block.value) << "\n";
     }
   }
   if (K == 1) out << "Gate: a single component has weight 1.\n\n";

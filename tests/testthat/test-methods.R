@@ -95,7 +95,7 @@ test_that("plot draws both plots, with one or several covariates", {
   data$z <- stats::rnorm(200)
   two <- moe(y ~ x + z, data = data, K = 2, seed = 1, starts = 2)
   expect_invisible(plot(two, which = 1))
-  expect_error(plot(fit, which = 3), "'which' must be 1, 2 or both")
+  expect_error(plot(fit, which = 4), "'which' must be among 1, 2 and 3")
 })
 
 test_that("a single component works with every method", {
