@@ -77,7 +77,8 @@ density_gate_blocks <- function(blocks, spec) {
   covariates <- spec$gate_terms[-1L]
   out <- lapply(names(blocks), function(name) {
     value <- as.matrix(blocks[[name]])
-    rows <- if (nrow(value) == length(covariates)) covariates else NULL
+    per_covariate <- nrow(value) == length(covariates) && !name %in% c("pi", "nu")
+    rows <- if (per_covariate) covariates else NULL
     cols <- if (grepl(".", name, fixed = TRUE)) rows else if (ncol(value) == spec$K) comps else NULL
     dimnames(value) <- list(rows, cols)
     value

@@ -127,8 +127,8 @@ void AddFitCommand(CLI::App& app, CommandAction& action) {
   fit->add_option("--expert", args->expertFamily, "expert family")
       ->check(CLI::IsMember(ExpertFamilies()))
       ->capture_default_str();
-  fit->add_option("--gate", args->gateFamily, "gate family")
-      ->check(CLI::IsMember(GateFamilies()))
+  fit->add_option("--gate", args->gateFamily, "gate family, with options as in \"t_density(nu = 4)\"")
+      ->check(FamilySpec(GateFamilies()))
       ->capture_default_str();
   fit->add_option("--seed", args->options.seed, "seed of the random starts: the same seed gives the same fit")
       ->check(WholeNumberAtLeast(0))

@@ -4,6 +4,9 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "moest/errors.hpp"
+#include "moest/model/spec.hpp"
+
 namespace moest::cli {
 
 CLI::Validator WholeNumberAtLeast(long long minimum) {
@@ -37,6 +40,24 @@ CLI::Validator PositiveNumber() {
         return "";
       },
       "NUMBER>0");
+}
+
+CLI::Validator FamilySpec(const std::vector<std::string>& families) {
+  std::string known;
+  for (const std::string& name : families) known += (known.empty() ? "" : ", ") + name;
+  return CLI::Validator(
+      [families, known](std::string& text) -> std::string {
+        try {
+          const ComponentSpec spec = ParseSpec(text);
+          for (const std::string& name : families) {
+            if (spec.family == name) return "";
+          }
+          return "unknown family '" + spec.family + "' (known: " + known + ")";
+        } catch (const InputError& error) {
+          return error.what();
+        }
+      },
+      "{" + known + "}[(OPTIONS)]");
 }
 
 }  // namespace moest::cli

@@ -16,6 +16,10 @@ CLI::Validator WholeNumberAtLeast(long long minimum);
 /** A finite number greater than zero. */
 CLI::Validator PositiveNumber();
 
+/** A family spec "family" or "family(option = value, ...)" whose family is one of `families` (options
+ * are checked when the family builds its component). */
+CLI::Validator FamilySpec(const std::vector<std::string>& families);
+
 /** The names of `choices`, in order, for CLI::IsMember. */
 template <typename T>
 std::vector<std::string> ChoiceNames(const std::map<std::string, T>& choices) {

@@ -53,7 +53,7 @@ std::vector<std::string> ComponentHeaders(arma::uword from, arma::uword K) {
 
 // A density gate's blocks, each under its name. Per-component matrices ("covariance.2") are shown by
 // covariate; the other blocks have one column per component and, when they have one row per
-// covariate, rows named by the covariates.
+// covariate, rows named by the covariates ("pi" and "nu" have one value per component).
 std::string GateDensityTables(const ModelFile& file) {
   const arma::uword K = file.model.K();
   std::vector<std::string> covariates(file.gateTerms.begin() + (file.gateTerms.empty() ? 0 : 1), file.gateTerms.end());
@@ -63,7 +63,8 @@ std::string GateDensityTables(const ModelFile& file) {
     const arma::mat& value = block.value;
     std::vector<std::string> rows;
     for (arma::uword i = 0; i < value.n_rows; ++i) {
-      rows.push_back(value.n_rows == covariates.size() ? covariates[i]
+      const bool perCovariate = value.n_rows == covariates.size() && block.name != "pi" && block.name != "nu";
+      rows.push_back(perCovariate ? covariates[i]
                                                        : block.name + (value.n_rows > 1 ? "[" + std::to_string(i + 1) + "]" : ""));
     }
     std::vector<std::string> headers = ComponentHeaders(0, K);

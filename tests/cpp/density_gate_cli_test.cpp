@@ -62,7 +62,7 @@ TEST_F(DensityGateCli, FitReportsTheJointAndTheConditionalLogLikelihood) {
   for (const std::string gate : {"gaussian_density", "t_density(nu = 5)", "laplace_density"}) {
     SCOPED_TRACE(gate);
     const Outcome fit = Run({"fit", kToneData, "--formula", "tuned ~ stretchratio", "-K", "2", "--starts", "2",
-                             "--gate", gate, "-q", "-o", "model.json"});
+                             "--gate", gate, "-o", "model.json"});
     ASSERT_EQ(fit.exitCode, 0) << fit.err;
     EXPECT_NE(fit.out.find("joint"), std::string::npos) << fit.out;
     EXPECT_NE(fit.out.find("conditional"), std::string::npos) << fit.out;
