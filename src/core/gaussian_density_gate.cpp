@@ -16,6 +16,7 @@ GaussianDensityGate::GaussianDensityGate(arma::uword q, arma::uword K, bool diag
   mean_.zeros(Dimension(), K);
   factor_.set_size(Dimension(), Dimension(), K);
   for (arma::uword k = 0; k < K; ++k) factor_.slice(k) = arma::eye(Dimension(), Dimension());
+  covariance_ = factor_;
 }
 
 ComponentSpec GaussianDensityGate::Spec() const {
@@ -47,6 +48,7 @@ StepReport GaussianDensityGate::FitDensities(const arma::mat& x, const arma::mat
       report.note = "the covariance of gate component " + std::to_string(k + 1) + " was raised to its floor";
     }
     factor_.slice(k) = L;
+    covariance_.slice(k) = L * L.t();
   }
   return report;
 }
@@ -63,7 +65,10 @@ void GaussianDensityGate::UnpackDensities(const arma::vec& theta) {
   const arma::uword q = Dimension(), K = mean_.n_cols;
   mean_ = arma::reshape(theta.head(q * K), q, K);
   const arma::uword per = scale_factor::Count(q, diagonal_);
-  for (arma::uword k = 0; k < K; ++k) factor_.slice(k) = scale_factor::Unpack(theta, q * K + k * per, q, diagonal_);
+  for (arma::uword k = 0; k < K; ++k) {
+    factor_.slice(k) = scale_factor::Unpack(theta, q * K + k * per, q, diagonal_);
+    covariance_.slice(k) = factor_.slice(k) * factor_.slice(k).t();
+  }
 }
 
 void GaussianDensityGate::GradDensities(const arma::mat& x, const arma::mat& w, arma::vec& g) const {
@@ -91,7 +96,7 @@ ParameterBlocks GaussianDensityGate::DensityBlocks() const {
   ParameterBlocks blocks{{"mean", mean_}};
   if (diagonal_) {
     arma::mat variance(Dimension(), mean_.n_cols);
-    for (arma::uword k = 0; k < mean_.n_cols; ++k) variance.col(k) = arma::square(factor_.slice(k).diag());
+    for (arma::uword k = 0; k < mean_.n_cols; ++k) variance.col(k) = covariance_.slice(k).diag();
     blocks.push_back({"variance", variance});
   } else {
     for (arma::uword k = 0; k < mean_.n_cols; ++k) {
@@ -105,7 +110,7 @@ void GaussianDensityGate::SetDensityBlocks(const ParameterBlocks& blocks) {
   const arma::uword q = Dimension(), K = mean_.n_cols;
   const std::string owner = "gaussian_density gate";
   const arma::mat mean = FindBlock(blocks, "mean", q, K, owner);
-  arma::cube factor(q, q, K);
+  arma::cube factor(q, q, K), covariance(q, q, K);
   for (arma::uword k = 0; k < K; ++k) {
     arma::mat L;
     bool ok = false;
@@ -113,11 +118,13 @@ void GaussianDensityGate::SetDensityBlocks(const ParameterBlocks& blocks) {
       const arma::mat& variance = FindBlock(blocks, "variance", q, K, owner);
       ok = variance.col(k).min() > 0.0;
       if (ok) L = arma::diagmat(arma::sqrt(variance.col(k)));
+      covariance.slice(k) = arma::diagmat(variance.col(k));
     } else {
       const arma::mat& S = FindBlock(blocks, "covariance." + std::to_string(k + 1), q, q, owner);
       arma::mat upper;
       ok = S.is_symmetric(1e-10 * (1.0 + arma::abs(S).max())) && arma::chol(upper, S);
       if (ok) L = upper.t();
+      covariance.slice(k) = S;
     }
     if (!ok) throw InputError("the covariance of component " + std::to_string(k + 1) + " of the " + owner +
                               " is not positive definite");
@@ -125,6 +132,7 @@ void GaussianDensityGate::SetDensityBlocks(const ParameterBlocks& blocks) {
   }
   mean_ = mean;
   factor_ = factor;
+  covariance_ = covariance;
 }
 
 }  // namespace moest

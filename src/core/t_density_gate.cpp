@@ -38,6 +38,7 @@ TDensityGate::TDensityGate(arma::uword q, arma::uword K, Nu mode, double nu) : D
   location_.zeros(Dimension(), K);
   factor_.set_size(Dimension(), Dimension(), K);
   for (arma::uword k = 0; k < K; ++k) factor_.slice(k) = arma::eye(Dimension(), Dimension());
+  scatter_ = factor_;
   nu_.set_size(K);
   nu_.fill(nu);
 }
@@ -92,6 +93,7 @@ StepReport TDensityGate::FitDensities(const arma::mat& x, const arma::mat& r) {
       report.note = "the scatter matrix of gate component " + std::to_string(k + 1) + " was raised to its floor";
     }
     factor_.slice(k) = L;
+    scatter_.slice(k) = L * L.t();
     // E[log u] - E[u] under the current parameters, averaged with weights r.
     const double expectedLog = boost::math::digamma(0.5 * (nu + q)) - std::log(0.5 * (nu + q));
     const double sum = arma::accu(r.col(k) % (arma::log(u) - u)) + total * expectedLog;
@@ -122,7 +124,10 @@ void TDensityGate::UnpackDensities(const arma::vec& theta) {
   const arma::uword q = Dimension(), K = location_.n_cols;
   location_ = arma::reshape(theta.head(q * K), q, K);
   const arma::uword per = scale_factor::Count(q, false);
-  for (arma::uword k = 0; k < K; ++k) factor_.slice(k) = scale_factor::Unpack(theta, q * K + k * per, q, false);
+  for (arma::uword k = 0; k < K; ++k) {
+    factor_.slice(k) = scale_factor::Unpack(theta, q * K + k * per, q, false);
+    scatter_.slice(k) = factor_.slice(k) * factor_.slice(k).t();
+  }
   const arma::uword at = q * K + K * per;
   if (mode_ == Nu::PerComponent) {
     for (arma::uword k = 0; k < K; ++k) nu_[k] = std::exp(theta[at + k]);
@@ -179,7 +184,7 @@ void TDensityGate::SetDensityBlocks(const ParameterBlocks& blocks) {
   if (mode_ != Nu::PerComponent && nu.max() != nu.min()) {
     throw InputError("the " + owner + " has one nu for all components but the block holds different values");
   }
-  arma::cube factor(q, q, K);
+  arma::cube factor(q, q, K), scatter(q, q, K);
   for (arma::uword k = 0; k < K; ++k) {
     const arma::mat& S = FindBlock(blocks, "scatter." + std::to_string(k + 1), q, q, owner);
     arma::mat upper;
@@ -188,9 +193,11 @@ void TDensityGate::SetDensityBlocks(const ParameterBlocks& blocks) {
                        " is not positive definite");
     }
     factor.slice(k) = upper.t();
+    scatter.slice(k) = S;
   }
   location_ = location;
   factor_ = factor;
+  scatter_ = scatter;
   nu_ = nu;
 }
 

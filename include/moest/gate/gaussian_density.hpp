@@ -16,8 +16,8 @@ class GaussianDensityGate : public DensityGate {
   GaussianDensityGate(arma::uword q, arma::uword K, bool diagonal);
 
   const arma::mat& Means() const { return mean_; }
-  /** S_k = L_k L_k'. */
-  arma::mat Covariance(arma::uword k) const { return factor_.slice(k) * factor_.slice(k).t(); }
+  /** S_k (as set, or L_k L_k' after a fit or Unpack). */
+  const arma::mat& Covariance(arma::uword k) const { return covariance_.slice(k); }
 
   std::string Family() const override { return "gaussian_density"; }
   ComponentSpec Spec() const override;
@@ -37,6 +37,9 @@ class GaussianDensityGate : public DensityGate {
   bool diagonal_;
   arma::mat mean_;     // q' x K
   arma::cube factor_;  // lower Cholesky factors, q' x q' x K
+  // The covariances themselves, kept as set so that model files read back and written again are
+  // identical to the last digit (L L' may differ from S in it).
+  arma::cube covariance_;
 };
 
 }  // namespace moest

@@ -22,7 +22,7 @@ class TDensityGate : public DensityGate {
   TDensityGate(arma::uword q, arma::uword K, Nu mode, double nu);
 
   const arma::mat& Locations() const { return location_; }
-  arma::mat Scatter(arma::uword k) const { return factor_.slice(k) * factor_.slice(k).t(); }
+  const arma::mat& Scatter(arma::uword k) const { return scatter_.slice(k); }
   const arma::rowvec& DegreesOfFreedom() const { return nu_; }
 
   std::string Family() const override { return "t_density"; }
@@ -44,6 +44,7 @@ class TDensityGate : public DensityGate {
   Nu mode_;
   arma::mat location_;  // q' x K
   arma::cube factor_;   // lower Cholesky factors of the scatter matrices
+  arma::cube scatter_;  // the scatter matrices as set (model files round-trip to the last digit)
   arma::rowvec nu_;     // 1 x K
 };
 
