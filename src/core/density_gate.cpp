@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "moest/errors.hpp"
+#include "moest/model/kernels.hpp"
 #include "moest/model/model.hpp"
 
 namespace moest {
@@ -106,7 +107,8 @@ void DensityGate::GradLogWeights(const Data& data, const arma::mat& c, arma::vec
   // c_ik - g_ik sum_l c_il on d a_ik.
   arma::mat logG;
   LogWeights(data, logG);
-  arma::mat w = arma::exp(logG);
+  arma::mat w(arma::size(logG));
+  kernels::Exp(logG.memptr(), logG.n_elem, w.memptr());
   w.each_col() %= arma::sum(c, 1);
   w = c - w;
   GradFromJointWeights(Covariates(data), w, g);

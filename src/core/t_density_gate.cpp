@@ -13,6 +13,20 @@ namespace moest {
 
 namespace {
 
+// log1p and log as plain loops: Armadillo's element-wise transcendental functions run OpenMP threads
+// on long vectors, which costs far more than they save here.
+arma::vec Log1pOf(const arma::vec& v, double scale) {
+  arma::vec out(v.n_elem);
+  for (arma::uword i = 0; i < v.n_elem; ++i) out[i] = std::log1p(v[i] * scale);
+  return out;
+}
+
+double SumWeightedLogMinus(const arma::vec& r, const arma::vec& u) {
+  double sum = 0.0;
+  for (arma::uword i = 0; i < u.n_elem; ++i) sum += r[i] * (std::log(u[i]) - u[i]);
+  return sum;
+}
+
 constexpr double kMinNu = 0.01;
 constexpr double kMaxNu = 1000.0;
 
@@ -65,7 +79,7 @@ void TDensityGate::LogDensities(const arma::mat& x, arma::mat& out) const {
     const double constant = std::lgamma(0.5 * (nu + q)) - std::lgamma(0.5 * nu) -
                             0.5 * q * std::log(nu * arma::datum::pi) - 0.5 * scale_factor::LogDet(factor_.slice(k));
     const arma::mat z = scale_factor::Whiten(x, location_.col(k), factor_.slice(k));
-    out.col(k) = constant - 0.5 * (nu + q) * arma::log1p(arma::sum(arma::square(z), 1) / nu);
+    out.col(k) = constant - 0.5 * (nu + q) * Log1pOf(arma::sum(arma::square(z), 1), 1.0 / nu);
   }
 }
 
@@ -96,7 +110,7 @@ StepReport TDensityGate::FitDensities(const arma::mat& x, const arma::mat& r) {
     scatter_.slice(k) = L * L.t();
     // E[log u] - E[u] under the current parameters, averaged with weights r.
     const double expectedLog = boost::math::digamma(0.5 * (nu + q)) - std::log(0.5 * (nu + q));
-    const double sum = arma::accu(r.col(k) % (arma::log(u) - u)) + total * expectedLog;
+    const double sum = SumWeightedLogMinus(r.col(k), u) + total * expectedLog;
     nuConstant[k] = sum / total;
     sharedSum += sum;
     sharedTotal += total;
@@ -155,7 +169,7 @@ void TDensityGate::GradDensities(const arma::mat& x, const arma::mat& w, arma::v
     dL.diag() -= arma::accu(w.col(k)) / L.diag();
     factorGrad = arma::join_cols(factorGrad, scale_factor::PackGradient(L, dL, false));
     const arma::vec dNu = 0.5 * (boost::math::digamma(0.5 * (nu + q)) - boost::math::digamma(0.5 * nu) - q / nu) -
-                          0.5 * arma::log1p(delta / nu) + 0.5 * (nu + q) * delta / (nu * (nu + delta));
+                          0.5 * Log1pOf(delta, 1.0 / nu) + 0.5 * (nu + q) * delta / (nu * (nu + delta));
     nuGrad[k] = nu * arma::dot(w.col(k), dNu);  // with respect to log nu
   }
   arma::vec logNuGrad;
