@@ -39,11 +39,11 @@ StepReport GaussianDensityGate::FitDensities(const arma::mat& x, const arma::mat
   for (arma::uword k = 0; k < mean_.n_cols; ++k) {
     const double total = arma::accu(r.col(k));
     if (!(total > 0.0)) continue;  // reported by the caller
-    mean_.col(k) = x.t() * r.col(k) / total;
-    arma::mat centred = x.each_row() - mean_.col(k).t();
-    const arma::mat covariance = centred.t() * (centred.each_col() % r.col(k)) / total;
+    arma::vec mean;
     arma::mat L;
-    if (scale_factor::Factor(covariance, floor, diagonal_, L)) {
+    const bool floorBound = scale_factor::FitWeighted(x, r.col(k), total, floor, diagonal_, mean, L);
+    mean_.col(k) = mean;
+    if (floorBound) {
       report.varianceFloorBound = true;
       report.note = "the covariance of gate component " + std::to_string(k + 1) + " was raised to its floor";
     }
@@ -75,15 +75,11 @@ void GaussianDensityGate::GradDensities(const arma::mat& x, const arma::mat& w, 
   const arma::uword q = Dimension(), K = mean_.n_cols;
   arma::mat meanGrad(q, K);
   arma::vec factorGrad;
+  arma::vec meanGradK;
   for (arma::uword k = 0; k < K; ++k) {
-    const arma::mat& L = factor_.slice(k);
-    const arma::mat z = scale_factor::Whiten(x, mean_.col(k), L);
-    const arma::mat Linv = arma::inv(arma::trimatl(L));
-    // d/dm = S^{-1}(x - m) = L^{-T} z; d/dL = L^{-T} z z' - diag(1 / L_jj).
-    meanGrad.col(k) = Linv.t() * (z.t() * w.col(k));
-    arma::mat dL = Linv.t() * (z.t() * (z.each_col() % w.col(k)));
-    dL.diag() -= arma::accu(w.col(k)) / L.diag();
-    factorGrad = arma::join_cols(factorGrad, scale_factor::PackGradient(L, dL, diagonal_));
+    const arma::mat z = scale_factor::Whiten(x, mean_.col(k), factor_.slice(k));
+    scale_factor::Gradient(z, factor_.slice(k), w.col(k), arma::accu(w.col(k)), diagonal_, meanGradK, factorGrad);
+    meanGrad.col(k) = meanGradK;
   }
   g = arma::join_cols(arma::vectorise(meanGrad), factorGrad);
 }

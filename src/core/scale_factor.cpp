@@ -93,6 +93,24 @@ arma::mat Whiten(const arma::mat& x, const arma::vec& mean, const arma::mat& L) 
   return arma::solve(arma::trimatl(L), centred.t()).t();
 }
 
+bool FitWeighted(const arma::mat& x, const arma::vec& w, double divisor, const arma::vec& floor, bool diagonal,
+                 arma::vec& location, arma::mat& L) {
+  location = x.t() * w / arma::accu(w);
+  arma::mat centred = x.each_row() - location.t();
+  const arma::mat scatter = centred.t() * (centred.each_col() % w) / divisor;
+  return Factor(scatter, floor, diagonal, L);
+}
+
+void Gradient(const arma::mat& z, const arma::mat& L, const arma::vec& wQuad, double wTotal, bool diagonal,
+              arma::vec& location, arma::vec& packed) {
+  // d/dm = S^{-1}(x - m) = L^{-T} z; d/dL = L^{-T} z z' - diag(1 / L_jj).
+  const arma::mat Linv = arma::inv(arma::trimatl(L));
+  location = Linv.t() * (z.t() * wQuad);
+  arma::mat dL = Linv.t() * (z.t() * (z.each_col() % wQuad));
+  dL.diag() -= wTotal / L.diag();
+  packed = arma::join_cols(packed, PackGradient(L, dL, diagonal));
+}
+
 double LogDet(const arma::mat& L) { return 2.0 * arma::accu(arma::log(L.diag())); }
 
 }  // namespace moest::scale_factor

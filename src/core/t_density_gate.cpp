@@ -98,11 +98,11 @@ StepReport TDensityGate::FitDensities(const arma::mat& x, const arma::mat& r) {
     const arma::mat z = scale_factor::Whiten(x, location_.col(k), factor_.slice(k));
     const arma::vec u = (nu + q) / (nu + arma::sum(arma::square(z), 1));
     const arma::vec ru = r.col(k) % u;
-    location_.col(k) = x.t() * ru / arma::accu(ru);
-    arma::mat centred = x.each_row() - location_.col(k).t();
-    const arma::mat scatter = centred.t() * (centred.each_col() % ru) / total;
+    arma::vec location;
     arma::mat L;
-    if (scale_factor::Factor(scatter, floor, false, L)) {
+    const bool floorBound = scale_factor::FitWeighted(x, ru, total, floor, false, location, L);
+    location_.col(k) = location;
+    if (floorBound) {
       report.varianceFloorBound = true;
       report.note = "the scatter matrix of gate component " + std::to_string(k + 1) + " was raised to its floor";
     }
@@ -163,11 +163,9 @@ void TDensityGate::GradDensities(const arma::mat& x, const arma::mat& w, arma::v
     const arma::vec delta = arma::sum(arma::square(z), 1);
     // d log h / d delta = -u / 2: the Gaussian formulas with the quadratic part weighted by u.
     const arma::vec wu = w.col(k) % ((nu + q) / (nu + delta));
-    const arma::mat Linv = arma::inv(arma::trimatl(L));
-    locationGrad.col(k) = Linv.t() * (z.t() * wu);
-    arma::mat dL = Linv.t() * (z.t() * (z.each_col() % wu));
-    dL.diag() -= arma::accu(w.col(k)) / L.diag();
-    factorGrad = arma::join_cols(factorGrad, scale_factor::PackGradient(L, dL, false));
+    arma::vec locationGradK;
+    scale_factor::Gradient(z, L, wu, arma::accu(w.col(k)), false, locationGradK, factorGrad);
+    locationGrad.col(k) = locationGradK;
     const arma::vec dNu = 0.5 * (boost::math::digamma(0.5 * (nu + q)) - boost::math::digamma(0.5 * nu) - q / nu) -
                           0.5 * Log1pOf(delta, 1.0 / nu) + 0.5 * (nu + q) * delta / (nu * (nu + delta));
     nuGrad[k] = nu * arma::dot(w.col(k), dNu);  // with respect to log nu

@@ -27,6 +27,18 @@ arma::vec PackGradient(const arma::mat& L, const arma::mat& dL, bool diagonal);
 bool Factor(const arma::mat& covariance, const arma::vec& floor, bool diagonal, arma::mat& L);
 /** Z = (X - 1 mean') L^{-T}: row i is L^{-1}(x_i - mean). */
 arma::mat Whiten(const arma::mat& x, const arma::vec& mean, const arma::mat& L);
+/**
+ * The weighted location x'w / sum(w) and the factor of the weighted scatter
+ * sum_i w_i (x_i - m)(x_i - m)' / divisor, floored as in Factor (returns true when the floor bound).
+ */
+bool FitWeighted(const arma::mat& x, const arma::vec& w, double divisor, const arma::vec& floor, bool diagonal,
+                 arma::vec& location, arma::mat& L);
+/**
+ * Gradients of sum_i [-wQuad_i delta_i / 2 - wTotal log det(L)] in the location (into `location`) and in
+ * the packed factor (appended to `packed`), where delta_i = |z_i|^2 and z = Whiten(x, m, L).
+ */
+void Gradient(const arma::mat& z, const arma::mat& L, const arma::vec& wQuad, double wTotal, bool diagonal,
+              arma::vec& location, arma::vec& packed);
 /** log det(L L'). */
 double LogDet(const arma::mat& L);
 
