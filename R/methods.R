@@ -14,12 +14,18 @@
 print.moe <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
   print_origin(x)
   cat(describe_model(x), "\n\n", sep = "")
-  cat("Gate coefficients (Comp.1 is the reference):\n")
-  print(x$coefficients$gate, digits = digits)
+  if (is_density_gate(x)) {
+    cat("Gate densities of the covariates:\n")
+    print_tables(x$coefficients$gate, digits)
+  } else {
+    cat("Gate coefficients (Comp.1 is the reference):\n")
+    print(x$coefficients$gate, digits = digits)
+  }
   cat("\nExpert parameters:\n")
   print(expert_parameter_matrix(x), digits = digits)
-  cat(sprintf("\nLog-likelihood: %s (df = %d)   status: %s\n",
+  cat(sprintf("\n%s: %s (df = %d)   status: %s\n", loglik_label(x),
               format(x$logLik, digits = digits + 3L), as.integer(x$df), x$status))
+  print_conditional(x, digits)
   invisible(x)
 }
 
@@ -51,14 +57,18 @@ summary.moe <- function(object, ...) {
   parameters <- expert_parameter_matrix(object)
   out <- list(
     call = object$call, header = describe_model(object),
-    gate = stats::setNames(lapply(comps[-1L], function(k) estimate(gate[, k], rownames(gate))),
-                           comps[-1L]),
+    gate = if (is_density_gate(object)) gate
+           else stats::setNames(lapply(comps[-1L], function(k) estimate(gate[, k], rownames(gate))),
+                                comps[-1L]),
     experts = stats::setNames(lapply(comps, function(k) estimate(parameters[, k],
                                                                  rownames(parameters))), comps))
   keep <- c("logLik", "df", "nobs", "AIC", "BIC", "ICL", "status", "message", "iterations",
             "starts_reaching_best", "seed", "gate_cap_hits")
   out[keep] <- object[keep]
   out$starts <- length(object$start_loglik)
+  out$objective <- object$objective
+  out$conditional_logLik <- object$conditional_logLik
+  out$density_gate <- is_density_gate(object)
   out$created_by <- object$created_by
   out$formula_text <- object$formula_text
   class(out) <- "summary.moe"
@@ -70,7 +80,10 @@ summary.moe <- function(object, ...) {
 print.summary.moe <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
   print_origin(x)
   cat(x$header, "\n", sep = "")
-  if (length(x$gate) > 0L) {
+  if (isTRUE(x$density_gate)) {
+    cat("\nGate densities of the covariates (the fit maximised the joint likelihood of x and y):\n")
+    print_tables(x$gate, digits)
+  } else if (length(x$gate) > 0L) {
     cat("\nGate coefficients (softmax; Comp.1 is the reference, its coefficients are 0):\n")
     print_tables(x$gate, digits)
   } else {
@@ -79,8 +92,9 @@ print.summary.moe <- function(x, digits = max(3L, getOption("digits") - 3L), ...
   cat("\nExpert parameters:\n")
   print_tables(x$experts, digits)
   cat("(Standard errors are not computed yet.)\n\n")
-  cat(sprintf("Log-likelihood: %s (df = %d), n = %d\n", format(x$logLik, digits = digits + 4L),
+  cat(sprintf("%s: %s (df = %d), n = %d\n", loglik_label(x), format(x$logLik, digits = digits + 4L),
               as.integer(x$df), as.integer(x$nobs)))
+  print_conditional(x, digits + 1L)
   cat(sprintf("AIC: %s   BIC: %s   ICL: %s   (smaller is better)\n",
               format(x$AIC, digits = digits + 3L), format(x$BIC, digits = digits + 3L),
               format(x$ICL, digits = digits + 3L)))
@@ -98,6 +112,18 @@ print.summary.moe <- function(x, digits = max(3L, getOption("digits") - 3L), ...
                 as.integer(x$gate_cap_hits)))
   }
   invisible(x)
+}
+
+# "Log-likelihood", or which one for a fit on the joint likelihood.
+loglik_label <- function(x) {
+  if (identical(x$objective, "joint")) "Joint log-likelihood of (x, y), maximised" else "Log-likelihood"
+}
+
+print_conditional <- function(x, digits) {
+  if (identical(x$objective, "joint")) {
+    cat(sprintf("Conditional log-likelihood of y given x: %s (not maximised; AIC and BIC use the joint one)\n",
+                format(x$conditional_logLik, digits = digits + 3L)))
+  }
 }
 
 print_origin <- function(x) {
@@ -161,6 +187,7 @@ NULL
 #' @rdname moe-accessors
 #' @export
 coef.moe <- function(object, ...) {
+  if (is_density_gate(object)) return(density_gate_coef(object))
   gate <- object$coefficients$gate[, -1L, drop = FALSE]
   parameters <- expert_parameter_matrix(object)
   # Names by component, then term: rep() keeps the column-major order of as.vector().
@@ -200,4 +227,21 @@ fitted.moe <- function(object, ...) {
 residuals.moe <- function(object, ...) {
   if (!has_data(object)) stop_no_data("residuals()")
   stats::naresid(object$na.action, object$residuals)
+}
+
+# coef() for a density gate: every gate block flattened (gate:block:Comp.k:row), then the experts as
+# for softmax gates. Covariance matrices are symmetric, so this holds more values than df counts.
+density_gate_coef <- function(object) {
+  parameters <- expert_parameter_matrix(object)
+  gate <- object$coefficients$gate
+  values <- unlist(lapply(gate, as.vector), use.names = FALSE)
+  names <- unlist(lapply(names(gate), function(name) {
+    m <- gate[[name]]
+    cols <- if (is.null(colnames(m))) seq_len(ncol(m)) else colnames(m)
+    rows <- if (is.null(rownames(m))) seq_len(nrow(m)) else rownames(m)
+    paste0("gate:", name, ":", rep(cols, each = nrow(m)), ":", rep(rows, times = ncol(m)))
+  }))
+  expert <- paste0("expert:", rep(colnames(parameters), each = nrow(parameters)), ":",
+                   rep(rownames(parameters), times = ncol(parameters)))
+  stats::setNames(c(values, as.vector(parameters)), c(names, expert))
 }

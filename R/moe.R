@@ -24,10 +24,16 @@
 #'   formula's environment).
 #' @param K The number of components, a positive whole number.
 #' @param expert The expert family; `"gaussian"` (linear regression with normal errors).
-#' @param gate The gate family with its options, as a string: `"softmax"` (a multinomial logit on
-#'   the gate terms), `"softmax(temperature = 0.5)"`, `"softmax(top_k = 2)"`,
-#'   `"softmax(transform = tanh)"`, `"laplace"`, `"gaussian_kernel"`, `"probit"`; [moe_gate()]
-#'   builds the string from options.
+#' @param gate The gate family with its options, as a string. Conditional gates (fitted on the
+#'   likelihood of y given x): `"softmax"` (a multinomial logit on the gate terms),
+#'   `"softmax(temperature = 0.5)"`, `"softmax(top_k = 2)"`, `"softmax(transform = tanh)"`,
+#'   `"laplace"`, `"gaussian_kernel"`, `"probit"`; [moe_gate()] builds the string from options.
+#'   Density gates model the distribution of the gate covariates per component and are fitted on
+#'   the joint likelihood of covariates and response: `"gaussian_density"` (options
+#'   `covariance = full|diagonal`), `"t_density"` (options `nu = estimate|<number>`,
+#'   `nu_shared = true|false`) or `"laplace_density"`. A density gate needs numeric gate
+#'   covariates and an intercept; its `logLik` and information criteria are those of the joint
+#'   likelihood (the conditional log-likelihood of y given x is `conditional_logLik`).
 #' @param starts The number of EM starts (at least 1); see `control$start` for how they are formed.
 #' @param seed A whole number seeding the starts, or `NULL` to draw one from R's generator.
 #' @param control EM settings from [moe_control()] (or a list of its arguments).
@@ -86,6 +92,7 @@ moe <- function(formula, data, K, expert = "gaussian", gate = "softmax", starts 
   if (missing(data)) data <- environment(formula)
   action <- if (missing(na.action)) getOption("na.action", "na.omit") else na.action
   built <- moe_frame(formula, data, action)
+  if (grepl("_density", gate, fixed = TRUE)) check_density_covariates(built, gate)
   partition <- moe_partition(cluster, K, built)
   seed <- resolve_seed(seed)
 
@@ -116,6 +123,23 @@ check_family <- function(value, name) {
   if (!is.character(value) || length(value) != 1L || is.na(value)) {
     stop(sprintf("'%s' must be the name of a family, such as \"%s\"", name,
                  if (name == "gate") "softmax" else "gaussian"), call. = FALSE)
+  }
+}
+
+# A density gate models the distribution of its covariates: they must be numeric (a factor would
+# become dummy columns, which have no density), and there must be one besides the intercept.
+check_density_covariates <- function(built, gate) {
+  variables <- all.vars(built$terms$gate)
+  for (name in variables) {
+    value <- built$data[[name]]
+    if (!is.null(value) && !is.numeric(value)) {
+      stop(sprintf("the %s gate models the density of its covariates, but '%s' is not numeric (%s)",
+                   gate, name, class(value)[1L]), call. = FALSE)
+    }
+  }
+  if (ncol(built$x$gate) < 2L || !all(built$x$gate[, 1L] == 1)) {
+    stop(sprintf(paste0("the %s gate needs an intercept and at least one numeric covariate in the ",
+                        "gate part of the formula"), gate), call. = FALSE)
   }
 }
 

@@ -13,6 +13,8 @@ moe_from_json <- function(json, formula = NULL) {
     formula = formula, formula_text = spec$formula, response = spec$response,
     terms_names = list(expert = spec$expert_terms, gate = spec$gate_terms),
     logLik = stats$loglik, df = stats$df, nobs = stats$nobs,
+    objective = if (is.null(stats$objective)) "conditional" else stats$objective,
+    conditional_logLik = if (is.null(stats$conditional_loglik)) stats$loglik else stats$conditional_loglik,
     AIC = stats$AIC, BIC = stats$BIC, ICL = stats$ICL,
     iterations = stats$iterations, status = stats$status, message = stats$message,
     variance_floor_bound = stats$variance_floor_bound, gate_cap_hits = stats$gate_cap_hits,
@@ -29,10 +31,14 @@ moe_from_json <- function(json, formula = NULL) {
 moe_coefficients <- function(info, spec) {
   comps <- component_names(spec$K)
   gate <- info$gate$coefficients
-  # Distance gates (laplace, gaussian_kernel) have centres over the covariates and a bias that plays
-  # the intercept's role: shown as one matrix, the bias in the intercept's row.
-  if (is.null(gate)) gate <- rbind(info$gate$bias, info$gate$centres)
-  dimnames(gate) <- list(spec$gate_terms, comps)
+  if (is.null(gate) && !is.null(info$gate$centres)) {
+    # Distance gates (laplace, gaussian_kernel) have centres over the covariates and a bias that
+    # plays the intercept's role: shown as one matrix, the bias in the intercept's row.
+    gate <- rbind(info$gate$bias, info$gate$centres)
+  } else if (is.null(gate)) {
+    gate <- density_gate_blocks(info$gate, spec)
+  }
+  if (is.matrix(gate)) dimnames(gate) <- list(spec$gate_terms, comps)
   experts <- vapply(info$experts, function(blocks) as.vector(blocks$coefficients),
                     numeric(length(spec$expert_terms)))
   experts <- matrix(experts, ncol = spec$K, dimnames = list(spec$expert_terms, comps))
@@ -68,3 +74,23 @@ stop_no_data <- function(what) {
                       "(it was read from a model file): use predict(object, newdata)"), what),
        call. = FALSE)
 }
+
+# A density gate's parameter blocks (pi, mean or location, covariance.k / scatter.k, variance or
+# scale, nu) as a named list of matrices: rows named by the gate covariates (the gate terms without
+# the intercept) where there is one row per covariate, columns by component.
+density_gate_blocks <- function(blocks, spec) {
+  comps <- component_names(spec$K)
+  covariates <- spec$gate_terms[-1L]
+  out <- lapply(names(blocks), function(name) {
+    value <- as.matrix(blocks[[name]])
+    per_covariate <- nrow(value) == length(covariates) && !name %in% c("pi", "nu")
+    rows <- if (per_covariate) covariates else NULL
+    cols <- if (grepl(".", name, fixed = TRUE)) rows else if (ncol(value) == spec$K) comps else NULL
+    dimnames(value) <- list(rows, cols)
+    value
+  })
+  stats::setNames(out, names(blocks))
+}
+
+# Whether `object`'s gate is a density gate (fitted on the joint likelihood of covariates and response).
+is_density_gate <- function(object) is.list(object$coefficients$gate)

@@ -129,7 +129,8 @@ void AddFitCommand(CLI::App& app, CommandAction& action) {
       ->capture_default_str();
   fit->add_option("--gate", args->gateFamily,
                   "gate family with options, e.g. softmax, \"softmax(temperature = 0.5)\", \"softmax(top_k = 2)\", "
-                  "\"softmax(transform = tanh)\", laplace, gaussian_kernel, probit")
+                  "\"softmax(transform = tanh)\", laplace, gaussian_kernel, probit, gaussian_density, "
+                  "\"t_density(nu = 4)\", laplace_density")
       ->check(FamilySpec(GateFamilies()))
       ->capture_default_str();
   fit->add_option("--seed", args->options.seed, "seed of the random starts: the same seed gives the same fit")

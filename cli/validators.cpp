@@ -47,18 +47,17 @@ CLI::Validator FamilySpec(const std::vector<std::string>& families) {
   for (const std::string& name : families) known += (known.empty() ? "" : ", ") + name;
   return CLI::Validator(
       [families, known](std::string& text) -> std::string {
-        ComponentSpec spec;
         try {
-          spec = ParseSpec(text);
-        } catch (const InputError& e) {
-          return e.what();
+          const ComponentSpec spec = ParseSpec(text);
+          for (const std::string& name : families) {
+            if (spec.family == name) return "";
+          }
+          return "unknown family '" + spec.family + "' (known: " + known + ")";
+        } catch (const InputError& error) {
+          return error.what();
         }
-        for (const std::string& name : families) {
-          if (spec.family == name) return "";
-        }
-        return "unknown family '" + spec.family + "' (known: " + known + ")";
       },
-      "FAMILY[(OPTIONS)]");
+      "{" + known + "}[(OPTIONS)]");
 }
 
 }  // namespace moest::cli

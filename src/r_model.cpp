@@ -52,6 +52,7 @@ Rcpp::List StatsToList(const moest::FitStatistics& s) {
       Rcpp::Named("best_start") = s.bestStart + 1,
       Rcpp::Named("start_loglik") = Rcpp::NumericVector(s.startLogLikelihoods.begin(), s.startLogLikelihoods.end()),
       Rcpp::Named("starts_reaching_best") = s.startsReachingBest,
+      Rcpp::Named("objective") = s.objective, Rcpp::Named("conditional_loglik") = s.conditionalLogLikelihood,
       Rcpp::Named("trace") = TraceToFrame(s.trace));
 }
 

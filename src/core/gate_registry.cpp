@@ -2,9 +2,12 @@
 
 #include "moest/errors.hpp"
 #include "moest/gate/distance.hpp"
+#include "moest/gate/gaussian_density.hpp"
+#include "moest/gate/laplace_density.hpp"
 #include "moest/gate/probit.hpp"
 #include "moest/gate/softmax.hpp"
 #include "moest/gate/softmax_variants.hpp"
+#include "moest/gate/t_density.hpp"
 
 namespace moest {
 
@@ -28,6 +31,32 @@ std::unique_ptr<Gate> MakeGate(const ComponentSpec& spec, arma::uword q, arma::u
     spec.CheckKnown({"nodes"});
     return std::make_unique<ProbitGate>(q, K, spec.Integer("nodes", ProbitGate::kDefaultNodes, 2));
   }
+  if (spec.family == "gaussian_density") {
+    spec.CheckKnown({"covariance"});
+    const std::string covariance = spec.Text("covariance", "full");
+    if (covariance != "full" && covariance != "diagonal") {
+      throw InputError("gaussian_density: covariance must be full or diagonal (got '" + covariance + "')");
+    }
+    return std::make_unique<GaussianDensityGate>(q, K, covariance == "diagonal");
+  }
+  if (spec.family == "t_density") {
+    spec.CheckKnown({"nu", "nu_shared"});
+    const std::string nu = spec.Text("nu", "estimate");
+    const std::string shared = spec.Text("nu_shared", "false");
+    if (shared != "true" && shared != "false") {
+      throw InputError("t_density: nu_shared must be true or false (got '" + shared + "')");
+    }
+    if (nu == "estimate") {
+      return std::make_unique<TDensityGate>(q, K, shared == "true" ? TDensityGate::Nu::Shared : TDensityGate::Nu::PerComponent, 10.0);
+    }
+    const double value = spec.Number("nu", 10.0);
+    if (!(value > 0.0)) throw InputError("t_density: the degrees of freedom nu must be positive (got " + nu + ")");
+    return std::make_unique<TDensityGate>(q, K, TDensityGate::Nu::Fixed, value);
+  }
+  if (spec.family == "laplace_density") {
+    spec.CheckKnown({});
+    return std::make_unique<LaplaceDensityGate>(q, K);
+  }
   std::string known;
   for (const std::string& name : GateFamilies()) known += (known.empty() ? "" : ", ") + name;
   throw InputError("unknown gate family '" + spec.family + "' (known: " + known + ")");
@@ -37,6 +66,8 @@ std::unique_ptr<Gate> MakeGate(const std::string& spec, arma::uword q, arma::uwo
   return MakeGate(ParseSpec(spec), q, K);
 }
 
-std::vector<std::string> GateFamilies() { return {"softmax", "laplace", "gaussian_kernel", "probit"}; }
+std::vector<std::string> GateFamilies() {
+  return {"softmax", "laplace", "gaussian_kernel", "probit", "gaussian_density", "t_density", "laplace_density"};
+}
 
 }  // namespace moest

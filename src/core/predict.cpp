@@ -33,6 +33,14 @@ arma::vec PredictDensity(const Model& model, const Data& data) {
   model.LogJoint(data, logJoint);
   arma::vec rowLse;
   NormaliseRows(logJoint, &rowLse);
+  if (model.gate().IsJoint()) {
+    // A density gate's LogJoint holds p(x, y): divide by the marginal density of x.
+    arma::mat logWeights;
+    arma::vec marginal;
+    model.gate().LogJointWeights(data, logWeights);
+    NormaliseRows(logWeights, &marginal);
+    rowLse -= marginal;
+  }
   return arma::exp(rowLse);
 }
 

@@ -51,6 +51,31 @@ std::vector<std::string> ComponentHeaders(arma::uword from, arma::uword K) {
   return headers;
 }
 
+// A density gate's blocks, each under its name. Per-component matrices ("covariance.2") are shown by
+// covariate; the other blocks have one column per component and, when they have one row per
+// covariate, rows named by the covariates ("pi" and "nu" have one value per component).
+std::string GateDensityTables(const ModelFile& file) {
+  const arma::uword K = file.model.K();
+  std::vector<std::string> covariates(file.gateTerms.begin() + (file.gateTerms.empty() ? 0 : 1), file.gateTerms.end());
+  std::ostringstream out;
+  out << "Gate densities (" << file.gateFamily << ", a density of the gate covariates per component):\n";
+  for (const ParameterBlock& block : file.model.gate().Blocks()) {
+    const arma::mat& value = block.value;
+    std::vector<std::string> rows;
+    for (arma::uword i = 0; i < value.n_rows; ++i) {
+      const bool perCovariate = value.n_rows == covariates.size() && block.name != "pi" && block.name != "nu";
+      rows.push_back(perCovariate ? covariates[i]
+                                                       : block.name + (value.n_rows > 1 ? "[" + std::to_string(i + 1) + "]" : ""));
+    }
+    std::vector<std::string> headers = ComponentHeaders(0, K);
+    if (block.name.find('.') != std::string::npos || value.n_cols != K) {
+      headers = value.n_cols == covariates.size() ? covariates : std::vector<std::string>(value.n_cols, "");
+    }
+    out << block.name << ":\n" << Table(rows, headers, value);
+  }
+  return out.str() + "\n";
+}
+
 }  // namespace
 
 std::string SummaryText(const ModelFile& file) {
@@ -64,7 +89,9 @@ std::string SummaryText(const ModelFile& file) {
 
   // Gate table: every non-reference component's coefficients.
   const ParameterBlocks gateBlocks = model.gate().Blocks();
+  if (model.gate().IsJoint()) out << GateDensityTables(file);
   for (const ParameterBlock& block : gateBlocks) {
+    if (model.gate().IsJoint()) break;  // printed by GateDensityTables
     if (K > 1 && block.value.n_cols == K && block.value.n_rows == file.gateTerms.size()) {
       out << "Gate coefficients (" << file.gateFamily << ", Comp.1 is the reference):\n";
       out << Table(file.gateTerms, ComponentHeaders(1, K), block.value.cols(1, K - 1)) << "\n";
