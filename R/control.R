@@ -13,6 +13,11 @@
 #'   k-means++ seeding) or `"random"` (all random partitions).
 #' @param gate_max_newton Cap on the Newton iterations of each gate M-step (a whole number, at
 #'   least 1); the number of M-steps that hit it is reported.
+#' @param solver `"em"` (EM from every start), `"mle"` (direct maximum likelihood: L-BFGS from
+#'   NLopt on the unconstrained parameters, from every start) or `"em+mle"` (EM from every start,
+#'   then an L-BFGS polish of the best). The summary reports the largest absolute gradient of
+#'   \eqn{l/n} at the estimate next to the log-likelihood stopping test.
+#' @param grad_tol L-BFGS stops when the largest absolute gradient of \eqn{l/n} falls below this.
 #' @param verbose If `TRUE`, print one line per finished start.
 #' @return A list of class `"moe_control"` holding the settings.
 #' @seealso [moe()]
@@ -21,7 +26,10 @@
 #' @export
 moe_control <- function(tol = 1e-8, max_iter = 1000, variance_floor = 1e-6,
                         start = c("mixed", "kmeans", "random"), gate_max_newton = 25,
+                        solver = c("em", "mle", "em+mle"), grad_tol = 1e-7,
                         verbose = FALSE) {
+  solver <- match.arg(solver)
+  check_number(grad_tol, "grad_tol", "a positive number", min = 0, strict = TRUE)
   check_number(tol, "tol", "a positive number", min = 0, strict = TRUE)
   check_number(max_iter, "max_iter", "a whole number of at least 1", min = 1, whole = TRUE)
   check_number(variance_floor, "variance_floor", "a non-negative number", min = 0)
@@ -32,7 +40,7 @@ moe_control <- function(tol = 1e-8, max_iter = 1000, variance_floor = 1e-6,
   }
   structure(list(tol = tol, max_iter = as.integer(max_iter), variance_floor = variance_floor,
                  start = match.arg(start), gate_max_newton = as.integer(gate_max_newton),
-                 verbose = verbose),
+                 solver = solver, grad_tol = grad_tol, verbose = verbose),
             class = "moe_control")
 }
 
