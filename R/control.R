@@ -17,6 +17,9 @@
 #'   NLopt on the unconstrained parameters, from every start) or `"em+mle"` (EM from every start,
 #'   then an L-BFGS polish of the best). The summary reports the largest absolute gradient of
 #'   \eqn{l/n} at the estimate next to the log-likelihood stopping test.
+#' @param stopping `"relative"` stops EM on the relative change of the log-likelihood; `"aitken"`
+#'   when Aitken's asymptotic log-likelihood is within `tol` (relative) of the current one (Boehning
+#'   et al. 1994), which does not stop early where EM is slow.
 #' @param grad_tol L-BFGS stops when the largest absolute gradient of \eqn{l/n} falls below this.
 #' @param verbose If `TRUE`, print one line per finished start.
 #' @return A list of class `"moe_control"` holding the settings.
@@ -27,8 +30,9 @@
 moe_control <- function(tol = 1e-8, max_iter = 1000, variance_floor = 1e-6,
                         start = c("mixed", "kmeans", "random"), gate_max_newton = 25,
                         solver = c("em", "mle", "em+mle"), grad_tol = 1e-7,
-                        verbose = FALSE) {
+                        stopping = c("relative", "aitken"), verbose = FALSE) {
   solver <- match.arg(solver)
+  stopping <- match.arg(stopping)
   check_number(grad_tol, "grad_tol", "a positive number", min = 0, strict = TRUE)
   check_number(tol, "tol", "a positive number", min = 0, strict = TRUE)
   check_number(max_iter, "max_iter", "a whole number of at least 1", min = 1, whole = TRUE)
@@ -40,7 +44,7 @@ moe_control <- function(tol = 1e-8, max_iter = 1000, variance_floor = 1e-6,
   }
   structure(list(tol = tol, max_iter = as.integer(max_iter), variance_floor = variance_floor,
                  start = match.arg(start), gate_max_newton = as.integer(gate_max_newton),
-                 solver = solver, grad_tol = grad_tol, verbose = verbose),
+                 solver = solver, grad_tol = grad_tol, stopping = stopping, verbose = verbose),
             class = "moe_control")
 }
 

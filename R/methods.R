@@ -78,6 +78,7 @@ summary.moe <- function(object, ...) {
             "starts_reaching_best", "seed", "gate_cap_hits", "solver", "gradient_norm")
   out[keep] <- object[keep]
   out$starts <- length(object$start_loglik)
+  out$diagnostics <- object$diagnostics
   out$created_by <- object$created_by
   out$formula_text <- object$formula_text
   class(out) <- "summary.moe"
@@ -115,6 +116,15 @@ print.summary.moe <- function(x, digits = max(3L, getOption("digits") - 3L), ...
     cat(sprintf("Starts: %d of %d reached the best log-likelihood (seed %s)\n",
                 as.integer(x$starts_reaching_best), as.integer(x$starts),
                 format(x$seed, scientific = FALSE)))
+  }
+  d <- x$diagnostics
+  if (!is.null(d)) {
+    cat(sprintf(paste0("Convergence: rate %s (log-likelihood), %s (parameters), missing information %s;",
+                       " Aitken's limit %s\n"),
+                format(d$loglik_rate, digits = 3L), format(d$parameter_rate, digits = 3L),
+                format(d$missing_information_rate, digits = 3L),
+                format(d$aitken_loglik, digits = digits + 4L)))
+    if (nzchar(d$note)) cat(if (isTRUE(d$rate_near_one)) "Warning: " else "  ", d$note, "\n", sep = "")
   }
   if (x$gate_cap_hits > 0L) {
     cat(sprintf("Note: the gate's Newton loop hit its cap in %d M-step(s).\n",

@@ -20,7 +20,7 @@ moe_from_json <- function(json, formula = NULL) {
     starts_reaching_best = stats$starts_reaching_best, seed = stats$seed,
     solver = if (is.null(stats$solver)) "em" else stats$solver,
     gradient_norm = if (is.null(stats$gradient_norm)) NA_real_ else stats$gradient_norm,
-    standard_errors = stats$standard_errors,
+    standard_errors = stats$standard_errors, diagnostics = stats$diagnostics,
     created_by = spec$created_by, json = json)
   object$terms <- if (!is.null(formula)) moe_terms_from_formula(formula)
   class(object) <- "moe"

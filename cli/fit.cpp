@@ -26,6 +26,7 @@ struct FitArguments {
   FitOptions options;  // all but the start method, which is named by startMethod
   std::string startMethod = "mixed";
   std::string solver = "em";
+  std::string stopping = "relative";
   std::string outputPath;  // empty: no model file
   std::string tracePath;   // empty: no trace file
   bool json = false;
@@ -80,6 +81,7 @@ int RunFit(const FitArguments& args) {
   FitOptions options = args.options;
   options.startMethod = kStartMethods.at(args.startMethod);
   options.solver = SolverFromName(args.solver);
+  options.em.rule = args.stopping == "aitken" ? StoppingRule::Aitken : StoppingRule::Relative;
   const Model prototype = Model::Make(args.expertFamily, args.gateFamily, input.expert.x.n_cols,
                                       input.gate.x.n_cols, K);
   const Data data(input.response, input.expert.x, input.gate.x);
@@ -154,6 +156,11 @@ void AddFitCommand(CLI::App& app, CommandAction& action) {
                   "em (EM from every start), mle (direct maximum likelihood by L-BFGS from every start) or "
                   "em+mle (EM, then an L-BFGS polish of the best start)")
       ->check(CLI::IsMember({"em", "mle", "em+mle"}))
+      ->capture_default_str();
+  fit->add_option("--stopping", args->stopping,
+                  "EM stopping rule: relative (relative change of the log-likelihood below --tol) or aitken "
+                  "(Aitken's asymptotic log-likelihood within --tol, relative, of the current one)")
+      ->check(CLI::IsMember({"relative", "aitken"}))
       ->capture_default_str();
   fit->add_option("--grad-tol", args->options.mle.gradientTolerance,
                   "L-BFGS stops when max |d(l/n)/d theta| falls below this (solvers mle, em+mle)")

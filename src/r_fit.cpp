@@ -53,6 +53,9 @@ moest::FitOptions ToFitOptions(const Rcpp::List& options, double seed) {
   if (options.containsElementNamed("solver")) {
     fit.solver = moest::SolverFromName(Rcpp::as<std::string>(options["solver"]));
   }
+  if (options.containsElementNamed("stopping") && Rcpp::as<std::string>(options["stopping"]) == "aitken") {
+    fit.em.rule = moest::StoppingRule::Aitken;
+  }
   if (options.containsElementNamed("grad_tol")) fit.mle.gradientTolerance = Rcpp::as<double>(options["grad_tol"]);
   const Rcpp::IntegerVector partition = options["partition"];
   fit.initialPartition.set_size(partition.size());

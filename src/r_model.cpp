@@ -63,6 +63,14 @@ Rcpp::List StatsToList(const moest::FitStatistics& s) {
   out["solver"] = s.solver;
   out["gradient_norm"] = s.gradientNorm;
   out["standard_errors"] = StandardErrorsToList(s.standardErrors);
+  if (s.diagnostics.computed) {
+    const moest::ConvergenceDiagnostics& d = s.diagnostics;
+    out["diagnostics"] = Rcpp::List::create(
+        Rcpp::Named("decreases") = d.decreases, Rcpp::Named("loglik_rate") = d.logLikelihoodRate,
+        Rcpp::Named("parameter_rate") = d.parameterRate, Rcpp::Named("aitken_loglik") = d.aitkenLogLikelihood,
+        Rcpp::Named("missing_information_rate") = d.missingInformationRate,
+        Rcpp::Named("rate_near_one") = d.rateNearOne, Rcpp::Named("note") = d.note);
+  }
   return out;
 }
 
