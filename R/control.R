@@ -20,6 +20,9 @@
 #' @param stopping `"relative"` stops EM on the relative change of the log-likelihood; `"aitken"`
 #'   when Aitken's asymptotic log-likelihood is within `tol` (relative) of the current one (Boehning
 #'   et al. 1994), which does not stop early where EM is slow.
+#' @param label_order Order of the components in the result: `"none"` (as the fit left them),
+#'   `"expert"` (increasing expert intercept) or `"gate"` (increasing gate intercept), so that fits
+#'   and standard errors from different runs are comparable.
 #' @param grad_tol L-BFGS stops when the largest absolute gradient of \eqn{l/n} falls below this.
 #' @param verbose If `TRUE`, print one line per finished start.
 #' @return A list of class `"moe_control"` holding the settings.
@@ -30,8 +33,10 @@
 moe_control <- function(tol = 1e-8, max_iter = 1000, variance_floor = 1e-6,
                         start = c("mixed", "kmeans", "random"), gate_max_newton = 25,
                         solver = c("em", "mle", "em+mle"), grad_tol = 1e-7,
-                        stopping = c("relative", "aitken"), verbose = FALSE) {
+                        stopping = c("relative", "aitken"),
+                        label_order = c("none", "expert", "gate"), verbose = FALSE) {
   solver <- match.arg(solver)
+  label_order <- match.arg(label_order)
   stopping <- match.arg(stopping)
   check_number(grad_tol, "grad_tol", "a positive number", min = 0, strict = TRUE)
   check_number(tol, "tol", "a positive number", min = 0, strict = TRUE)
@@ -44,7 +49,8 @@ moe_control <- function(tol = 1e-8, max_iter = 1000, variance_floor = 1e-6,
   }
   structure(list(tol = tol, max_iter = as.integer(max_iter), variance_floor = variance_floor,
                  start = match.arg(start), gate_max_newton = as.integer(gate_max_newton),
-                 solver = solver, grad_tol = grad_tol, stopping = stopping, verbose = verbose),
+                 solver = solver, grad_tol = grad_tol, stopping = stopping,
+                 label_order = label_order, verbose = verbose),
             class = "moe_control")
 }
 

@@ -27,6 +27,7 @@ struct FitArguments {
   std::string startMethod = "mixed";
   std::string solver = "em";
   std::string stopping = "relative";
+  std::string labelOrder = "none";
   std::string outputPath;  // empty: no model file
   std::string tracePath;   // empty: no trace file
   bool json = false;
@@ -81,6 +82,7 @@ int RunFit(const FitArguments& args) {
   FitOptions options = args.options;
   options.startMethod = kStartMethods.at(args.startMethod);
   options.solver = SolverFromName(args.solver);
+  options.labelOrder = LabelOrderFromName(args.labelOrder);
   options.em.rule = args.stopping == "aitken" ? StoppingRule::Aitken : StoppingRule::Relative;
   const Model prototype = Model::Make(args.expertFamily, args.gateFamily, input.expert.x.n_cols,
                                       input.gate.x.n_cols, K);
@@ -161,6 +163,11 @@ void AddFitCommand(CLI::App& app, CommandAction& action) {
                   "EM stopping rule: relative (relative change of the log-likelihood below --tol) or aitken "
                   "(Aitken's asymptotic log-likelihood within --tol, relative, of the current one)")
       ->check(CLI::IsMember({"relative", "aitken"}))
+      ->capture_default_str();
+  fit->add_option("--label-order", args->labelOrder,
+                  "order of the components in the output: none, expert (increasing expert intercept) or gate "
+                  "(increasing gate intercept), so that fits from different runs are comparable")
+      ->check(CLI::IsMember({"none", "expert", "gate"}))
       ->capture_default_str();
   fit->add_option("--grad-tol", args->options.mle.gradientTolerance,
                   "L-BFGS stops when max |d(l/n)/d theta| falls below this (solvers mle, em+mle)")

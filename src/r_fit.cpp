@@ -56,6 +56,9 @@ moest::FitOptions ToFitOptions(const Rcpp::List& options, double seed) {
   if (options.containsElementNamed("stopping") && Rcpp::as<std::string>(options["stopping"]) == "aitken") {
     fit.em.rule = moest::StoppingRule::Aitken;
   }
+  if (options.containsElementNamed("label_order")) {
+    fit.labelOrder = moest::LabelOrderFromName(Rcpp::as<std::string>(options["label_order"]));
+  }
   if (options.containsElementNamed("grad_tol")) fit.mle.gradientTolerance = Rcpp::as<double>(options["grad_tol"]);
   const Rcpp::IntegerVector partition = options["partition"];
   fit.initialPartition.set_size(partition.size());

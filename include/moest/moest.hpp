@@ -16,6 +16,7 @@
 #include "moest/gate/registry.hpp"
 #include "moest/gate/softmax.hpp"
 #include "moest/model/information_criteria.hpp"
+#include "moest/model/label_order.hpp"
 #include "moest/model/model.hpp"
 #include "moest/model/predict.hpp"
 #include "moest/model/simulate.hpp"

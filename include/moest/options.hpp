@@ -30,6 +30,13 @@ struct EmOptions {
   double startSmoothing = 0.05;    // a hard start partition is smoothed to (1 - s) one-hot + s / K
 };
 
+/** How components are ordered after a fit (see model/label_order.hpp). */
+enum class LabelOrder {
+  None,             // as the fit left them
+  ExpertIntercept,  // increasing first expert coefficient (the intercept with an intercept term)
+  GateIntercept,    // increasing gate intercept relative to the current first component
+};
+
 /** Which algorithm maximises the likelihood. */
 enum class SolverKind {
   Em,     // EM from every start
@@ -54,6 +61,7 @@ struct FitOptions {
   double bestTolerance = 1e-6;            // starts within this relative distance of the best "reach" it
   bool standardErrors = true;             // observed-information standard errors of the kept fit
   bool diagnostics = true;                // convergence diagnostics of the kept fit
+  LabelOrder labelOrder = LabelOrder::None;  // canonical component order of the kept fit
 };
 
 }  // namespace moest

@@ -7,6 +7,7 @@
 #include "moest/errors.hpp"
 #include "moest/diagnostics/convergence.hpp"
 #include "moest/io/design.hpp"
+#include "moest/model/label_order.hpp"
 #include "moest/rng.hpp"
 #include "moest/solver/em.hpp"
 #include "moest/solver/mle.hpp"
@@ -143,6 +144,9 @@ FitResult Fit(const Model& prototype, const Data& data, const FitOptions& option
     best.stats.gradientNorm = GradientNorm(best.model, data);
   }
   best.stats.solver = SolverName(options.solver);
+  if (options.labelOrder != LabelOrder::None && best.stats.status != FitStatus::NonFinite) {
+    PermuteComponents(best.model, CanonicalOrder(best.model, options.labelOrder), best.responsibilities);
+  }
   if (options.standardErrors && !interrupted && best.stats.status != FitStatus::NonFinite) {
     best.stats.standardErrors = ComputeStandardErrors(best.model, data);
   }
