@@ -13,6 +13,17 @@
 #'   k-means++ seeding) or `"random"` (all random partitions).
 #' @param gate_max_newton Cap on the Newton iterations of each gate M-step (a whole number, at
 #'   least 1); the number of M-steps that hit it is reported.
+#' @param solver `"em"` (EM from every start), `"mle"` (direct maximum likelihood: L-BFGS from
+#'   NLopt on the unconstrained parameters, from every start) or `"em+mle"` (EM from every start,
+#'   then an L-BFGS polish of the best). The summary reports the largest absolute gradient of
+#'   \eqn{l/n} at the estimate next to the log-likelihood stopping test.
+#' @param stopping `"relative"` stops EM on the relative change of the log-likelihood; `"aitken"`
+#'   when Aitken's asymptotic log-likelihood is within `tol` (relative) of the current one (Boehning
+#'   et al. 1994), which does not stop early where EM is slow.
+#' @param label_order Order of the components in the result: `"none"` (as the fit left them),
+#'   `"expert"` (increasing expert intercept) or `"gate"` (increasing gate intercept), so that fits
+#'   and standard errors from different runs are comparable.
+#' @param grad_tol L-BFGS stops when the largest absolute gradient of \eqn{l/n} falls below this.
 #' @param verbose If `TRUE`, print one line per finished start.
 #' @return A list of class `"moe_control"` holding the settings.
 #' @seealso [moe()]
@@ -21,7 +32,13 @@
 #' @export
 moe_control <- function(tol = 1e-8, max_iter = 1000, variance_floor = 1e-6,
                         start = c("mixed", "kmeans", "random"), gate_max_newton = 25,
-                        verbose = FALSE) {
+                        solver = c("em", "mle", "em+mle"), grad_tol = 1e-7,
+                        stopping = c("relative", "aitken"),
+                        label_order = c("none", "expert", "gate"), verbose = FALSE) {
+  solver <- match.arg(solver)
+  label_order <- match.arg(label_order)
+  stopping <- match.arg(stopping)
+  check_number(grad_tol, "grad_tol", "a positive number", min = 0, strict = TRUE)
   check_number(tol, "tol", "a positive number", min = 0, strict = TRUE)
   check_number(max_iter, "max_iter", "a whole number of at least 1", min = 1, whole = TRUE)
   check_number(variance_floor, "variance_floor", "a non-negative number", min = 0)
@@ -32,7 +49,8 @@ moe_control <- function(tol = 1e-8, max_iter = 1000, variance_floor = 1e-6,
   }
   structure(list(tol = tol, max_iter = as.integer(max_iter), variance_floor = variance_floor,
                  start = match.arg(start), gate_max_newton = as.integer(gate_max_newton),
-                 verbose = verbose),
+                 solver = solver, grad_tol = grad_tol, stopping = stopping,
+                 label_order = label_order, verbose = verbose),
             class = "moe_control")
 }
 

@@ -33,7 +33,9 @@ print.moe <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
 #'
 #' The coefficient tables of the gate and of every expert, laid out as in [summary.lm()], with the
 #' log-likelihood, information criteria, how the fit ended and how many starts reached the best
-#' log-likelihood. Standard errors are not computed yet, so the tables hold the estimates only.
+#' log-likelihood. With standard errors (from the observed information at the estimate) the tables
+#' are Wald tables: `Estimate`, `Std. Error`, `z value`, `Pr(>|z|)` (no z test for `sigma`); when the
+#' information is not positive definite the summary says so and shows the estimates only.
 #'
 #' @param object A `"moe"` object from [moe()] or [read_moe()].
 #' @param x A `"summary.moe"` object.
@@ -51,24 +53,42 @@ print.moe <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
 #' s$experts$Comp.1
 #' @export
 summary.moe <- function(object, ...) {
-  estimate <- function(values, names) matrix(values, ncol = 1L, dimnames = list(names, "Estimate"))
+  se <- object$standard_errors
+  with_se <- !is.null(se) && isTRUE(se$positive_definite)
+  # Estimate alone, or the Wald columns; scale parameters (no null value of 0) get no z or p.
+  estimate <- function(values, errors, names, scale = rep(FALSE, length(values))) {
+    if (!with_se) return(matrix(values, ncol = 1L, dimnames = list(names, "Estimate")))
+    z <- ifelse(scale, NA_real_, values / errors)
+    table <- cbind(Estimate = values, `Std. Error` = errors, `z value` = z,
+                   `Pr(>|z|)` = 2 * stats::pnorm(-abs(z)))
+    rownames(table) <- names
+    table
+  }
   comps <- component_names(object$K)
   gate <- object$coefficients$gate
   parameters <- expert_parameter_matrix(object)
+  errors <- if (with_se) standard_error_matrices(object) else list(gate = gate, experts = parameters)
+  scale <- !rownames(parameters) %in% rownames(object$coefficients$experts)
   out <- list(
     call = object$call, header = describe_model(object),
-    gate = if (is_density_gate(object)) gate
-           else stats::setNames(lapply(comps[-1L], function(k) estimate(gate[, k], rownames(gate))),
-                                comps[-1L]),
-    experts = stats::setNames(lapply(comps, function(k) estimate(parameters[, k],
-                                                                 rownames(parameters))), comps))
+    gate = if (is_density_gate(object)) gate  # density blocks are printed by name, without SEs
+           else stats::setNames(lapply(comps[-1L], function(k) {
+             estimate(gate[, k], errors$gate[, k], rownames(gate))
+           }), comps[-1L]),
+    experts = stats::setNames(lapply(comps, function(k) {
+      estimate(parameters[, k], errors$experts[, k], rownames(parameters), scale)
+    }), comps),
+    se_note = if (is.null(se)) "Standard errors were not computed." else
+      if (!with_se) paste0("Standard errors: none (", se$message, ").") else
+        "Standard errors from the observed information (finite differences of the analytic gradient).")
   keep <- c("logLik", "df", "nobs", "AIC", "BIC", "ICL", "status", "message", "iterations",
-            "starts_reaching_best", "seed", "gate_cap_hits")
+            "starts_reaching_best", "seed", "gate_cap_hits", "solver", "gradient_norm")
   out[keep] <- object[keep]
   out$starts <- length(object$start_loglik)
   out$objective <- object$objective
   out$conditional_logLik <- object$conditional_logLik
   out$density_gate <- is_density_gate(object)
+  out$diagnostics <- object$diagnostics
   out$created_by <- object$created_by
   out$formula_text <- object$formula_text
   class(out) <- "summary.moe"
@@ -91,7 +111,7 @@ print.summary.moe <- function(x, digits = max(3L, getOption("digits") - 3L), ...
   }
   cat("\nExpert parameters:\n")
   print_tables(x$experts, digits)
-  cat("(Standard errors are not computed yet.)\n\n")
+  cat(x$se_note, "\n\n", sep = "")
   cat(sprintf("%s: %s (df = %d), n = %d\n", loglik_label(x), format(x$logLik, digits = digits + 4L),
               as.integer(x$df), as.integer(x$nobs)))
   print_conditional(x, digits + 1L)
@@ -102,10 +122,23 @@ print.summary.moe <- function(x, digits = max(3L, getOption("digits") - 3L), ...
               if (x$iterations == 1L) "" else "s"))
   if (nzchar(x$message)) cat(" (", x$message, ")", sep = "")
   cat("\n")
+  if (!is.null(x$solver) && !is.na(x$gradient_norm)) {
+    cat(sprintf("Solver: %s; max |gradient of l/n| at the estimate: %s\n", x$solver,
+                format(x$gradient_norm, digits = 3L)))
+  }
   if (x$starts > 0L) {
     cat(sprintf("Starts: %d of %d reached the best log-likelihood (seed %s)\n",
                 as.integer(x$starts_reaching_best), as.integer(x$starts),
                 format(x$seed, scientific = FALSE)))
+  }
+  d <- x$diagnostics
+  if (!is.null(d)) {
+    cat(sprintf(paste0("Convergence: rate %s (log-likelihood), %s (parameters), missing information %s;",
+                       " Aitken's limit %s\n"),
+                format(d$loglik_rate, digits = 3L), format(d$parameter_rate, digits = 3L),
+                format(d$missing_information_rate, digits = 3L),
+                format(d$aitken_loglik, digits = digits + 4L)))
+    if (nzchar(d$note)) cat(if (isTRUE(d$rate_near_one)) "Warning: " else "  ", d$note, "\n", sep = "")
   }
   if (x$gate_cap_hits > 0L) {
     cat(sprintf("Note: the gate's Newton loop hit its cap in %d M-step(s).\n",
@@ -148,6 +181,32 @@ describe_model <- function(x) {
 }
 
 # Expert regression coefficients with the scalar parameters (sigma, ...) as extra rows.
+# The standard errors shaped as object$coefficients$gate (q x K, NA for the reference) and as
+# expert_parameter_matrix() (coefficients, then scale rows).
+standard_error_matrices <- function(object) {
+  se <- object$standard_errors
+  gate <- object$coefficients$gate
+  gate_se <- matrix(se$gate$coefficients, nrow = nrow(gate), dimnames = dimnames(gate))
+  parameters <- expert_parameter_matrix(object)
+  experts <- vapply(se$experts, function(blocks) unlist(lapply(blocks, as.vector)),
+                    numeric(nrow(parameters)))
+  experts <- matrix(experts, nrow = nrow(parameters), dimnames = dimnames(parameters))
+  list(gate = gate_se, experts = experts)
+}
+
+#' @rdname moe-accessors
+#' @export
+vcov.moe <- function(object, ...) {
+  se <- object$standard_errors
+  if (is.null(se)) stop("this fit has no standard errors", call. = FALSE)
+  if (!isTRUE(se$positive_definite)) stop(se$message, call. = FALSE)
+  v <- se$vcov
+  names <- names(coef(object))
+  if (length(names) != nrow(v)) names <- se$labels
+  dimnames(v) <- list(names, names)
+  v
+}
+
 expert_parameter_matrix <- function(object) {
   scalars <- setdiff(names(object$coefficients), c("gate", "experts"))
   rbind(object$coefficients$experts, do.call(rbind, object$coefficients[scalars]))
@@ -162,6 +221,10 @@ expert_parameter_matrix <- function(object) {
 #' every component its regression coefficients `expert:Comp.k:term` and its standard deviation
 #' `expert:Comp.k:sigma`. Its length is the number of free parameters, `attr(logLik(object), "df")`.
 #' The same parameters as matrices are in `object$coefficients`.
+#'
+#' `vcov()` is the covariance matrix of `coef()` from the observed information at the estimate
+#' (finite differences of the analytic gradient, then the delta method to the natural parameters); it
+#' is an error, with the reason, when the information is not positive definite.
 #'
 #' `logLik()` has the `df` and `nobs` attributes that [AIC()] and [BIC()] need (smaller is
 #' better). `fitted()` is the conditional mean \eqn{E(y | x, z) = \sum_k g_k(z) x'\beta_k}{E(y | x, z)
@@ -181,6 +244,7 @@ expert_parameter_matrix <- function(object) {
 #' c(AIC = AIC(fit), BIC = BIC(fit), n = nobs(fit))
 #' head(fitted(fit))
 #' head(residuals(fit))
+#' sqrt(diag(vcov(fit)))
 #' @name moe-accessors
 NULL
 

@@ -16,6 +16,6 @@
 #' @keywords internal
 #' @useDynLib moest, .registration = TRUE
 #' @importFrom Rcpp sourceCpp
-#' @importFrom stats coef fitted logLik nobs predict residuals simulate
+#' @importFrom stats coef fitted logLik nobs predict residuals simulate vcov
 #' @importFrom graphics plot
 "_PACKAGE"

@@ -20,6 +20,9 @@ moe_from_json <- function(json, formula = NULL) {
     variance_floor_bound = stats$variance_floor_bound, gate_cap_hits = stats$gate_cap_hits,
     trace = stats$trace, start_loglik = stats$start_loglik, best_start = stats$best_start,
     starts_reaching_best = stats$starts_reaching_best, seed = stats$seed,
+    solver = if (is.null(stats$solver)) "em" else stats$solver,
+    gradient_norm = if (is.null(stats$gradient_norm)) NA_real_ else stats$gradient_norm,
+    standard_errors = stats$standard_errors, diagnostics = stats$diagnostics,
     created_by = spec$created_by, json = json)
   object$terms <- if (!is.null(formula)) moe_terms_from_formula(formula)
   class(object) <- "moe"

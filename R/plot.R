@@ -3,12 +3,16 @@
 #' `which = 1` plots the data: for a model whose experts use one numeric covariate, the response
 #' against it with every expert's fitted mean curve, points coloured by their most probable
 #' component; otherwise the response against the fitted conditional mean. `which = 2` plots the
-#' log-likelihood of every EM iteration of the kept start, which EM should never decrease.
-#' `which = 3` plots the gate weights against the first gate covariate (see [plot_gate()]).
+#' log-likelihood of every EM iteration of the kept start, which EM should never decrease (a
+#' decrease is marked in red). `which = 3` plots the gate weights against the first gate covariate
+#' (see [plot_gate()]). `which = 4` plots the empirical linear rate of EM,
+#' \eqn{\sqrt{a_t}}{sqrt(a_t)} with \eqn{a_t = (l_{t+1} - l_t) / (l_t - l_{t-1})}, against the
+#' iteration, with the fraction of missing information at the estimate (the theoretical rate) as a
+#' dashed line; a rate near 1 means a singular or over-fitted model.
 #'
 #' @param x A `"moe"` object. A model read by [read_moe()] stores no data: only `which = 2` works.
 #' @param which Which plots to draw: 1 (data and experts), 2 (log-likelihood trace), 3 (gate
-#'   weights against a covariate), or several.
+#'   weights against a covariate), 4 (EM rate), or several.
 #' @param ask Whether to wait for the user before each plot.
 #' @param ... Further graphical parameters passed to [plot()].
 #' @return `x`, invisibly.
@@ -16,11 +20,12 @@
 #' fit <- moe(tuned ~ stretchratio, data = tonedata, K = 2, seed = 1, starts = 3)
 #' plot(fit, which = 1)
 #' plot(fit, which = 2)
+#' plot(fit, which = 3)
 #' @export
 plot.moe <- function(x, which = if (has_data(x)) c(1L, 2L) else 2L,
                      ask = interactive() && length(which) > 1L &&
                        prod(graphics::par("mfcol")) < length(which), ...) {
-  if (!is.numeric(which) || !all(which %in% 1:3)) stop("'which' must be among 1, 2 and 3", call. = FALSE)
+  if (!is.numeric(which) || !all(which %in% 1:4)) stop("'which' must be among 1, 2, 3 and 4", call. = FALSE)
   if (ask) {
     old <- graphics::par(ask = TRUE)
     on.exit(graphics::par(old))
@@ -30,8 +35,13 @@ plot.moe <- function(x, which = if (has_data(x)) c(1L, 2L) else 2L,
     graphics::plot(x$trace$iteration, x$trace$loglik, type = "b", pch = 20,
                    xlab = "EM iteration", ylab = "log-likelihood",
                    main = "Log-likelihood trace of the kept start", ...)
+    down <- x$trace$decrease
+    if (any(down)) {
+      graphics::points(x$trace$iteration[down], x$trace$loglik[down], col = "red", pch = 4, cex = 2)
+    }
   }
   if (3L %in% which) plot_gate(x, ...)
+  if (4L %in% which) plot_moe_rate(x, ...)
   invisible(x)
 }
 
@@ -56,4 +66,22 @@ plot_moe_data <- function(x, ...) {
   }
   graphics::legend("topleft", legend = component_names(x$K), col = colours, pch = 20, lty = 1,
                    bty = "n")
+}
+
+# sqrt(a_t) from the trace where the changes stand above round-off, and the theoretical rate.
+plot_moe_rate <- function(x, ...) {
+  loglik <- x$trace$loglik
+  change <- diff(loglik)
+  usable <- abs(change) > 1e-11 * pmax(1, abs(loglik[-1]))
+  ratio <- change[-1] / change[-length(change)]
+  ratio[!(usable[-1] & usable[-length(usable)])] <- NA
+  rate <- sqrt(pmax(ratio, 0))
+  theory <- if (is.null(x$diagnostics)) NA_real_ else x$diagnostics$missing_information_rate
+  if (all(is.na(rate))) stop("the trace is too short to show a rate", call. = FALSE)
+  graphics::plot(seq_along(rate) + 2L, rate, type = "b", pch = 20, ylim = c(0, 1.05),
+                 xlab = "EM iteration", ylab = "empirical rate sqrt(a_t)",
+                 main = "Linear rate of EM", ...)
+  if (is.finite(theory)) graphics::abline(h = theory, lty = 2, col = "blue")
+  graphics::abline(h = 1, lty = 3, col = "red")
+  invisible(rate)
 }

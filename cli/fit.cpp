@@ -25,6 +25,9 @@ struct FitArguments {
   std::string gateFamily = "softmax";
   FitOptions options;  // all but the start method, which is named by startMethod
   std::string startMethod = "mixed";
+  std::string solver = "em";
+  std::string stopping = "relative";
+  std::string labelOrder = "none";
   std::string outputPath;  // empty: no model file
   std::string tracePath;   // empty: no trace file
   bool json = false;
@@ -78,6 +81,9 @@ int RunFit(const FitArguments& args) {
   }
   FitOptions options = args.options;
   options.startMethod = kStartMethods.at(args.startMethod);
+  options.solver = SolverFromName(args.solver);
+  options.labelOrder = LabelOrderFromName(args.labelOrder);
+  options.em.rule = args.stopping == "aitken" ? StoppingRule::Aitken : StoppingRule::Relative;
   const Model prototype = Model::Make(args.expertFamily, args.gateFamily, input.expert.x.n_cols,
                                       input.gate.x.n_cols, K);
   const Data data(input.response, input.expert.x, input.gate.x);
@@ -150,6 +156,25 @@ void AddFitCommand(CLI::App& app, CommandAction& action) {
       ->capture_default_str();
   fit->add_option("--max-iter", args->options.em.maxIterations, "iteration cap of each EM start")
       ->check(WholeNumberAtLeast(1))
+      ->capture_default_str();
+  fit->add_option("--solver", args->solver,
+                  "em (EM from every start), mle (direct maximum likelihood by L-BFGS from every start) or "
+                  "em+mle (EM, then an L-BFGS polish of the best start)")
+      ->check(CLI::IsMember({"em", "mle", "em+mle"}))
+      ->capture_default_str();
+  fit->add_option("--stopping", args->stopping,
+                  "EM stopping rule: relative (relative change of the log-likelihood below --tol) or aitken "
+                  "(Aitken's asymptotic log-likelihood within --tol, relative, of the current one)")
+      ->check(CLI::IsMember({"relative", "aitken"}))
+      ->capture_default_str();
+  fit->add_option("--label-order", args->labelOrder,
+                  "order of the components in the output: none, expert (increasing expert intercept) or gate "
+                  "(increasing gate intercept), so that fits from different runs are comparable")
+      ->check(CLI::IsMember({"none", "expert", "gate"}))
+      ->capture_default_str();
+  fit->add_option("--grad-tol", args->options.mle.gradientTolerance,
+                  "L-BFGS stops when max |d(l/n)/d theta| falls below this (solvers mle, em+mle)")
+      ->check(PositiveNumber())
       ->capture_default_str();
   fit->add_option("-o,--output", args->outputPath, "write the model file (JSON) here, atomically");
   fit->add_option("--trace", args->tracePath,

@@ -50,6 +50,16 @@ moest::FitOptions ToFitOptions(const Rcpp::List& options, double seed) {
   fit.starts = Rcpp::as<int>(options["starts"]);
   fit.startMethod = StartMethodFromName(Rcpp::as<std::string>(options["start"]));
   fit.seed = SeedFromDouble(seed);
+  if (options.containsElementNamed("solver")) {
+    fit.solver = moest::SolverFromName(Rcpp::as<std::string>(options["solver"]));
+  }
+  if (options.containsElementNamed("stopping") && Rcpp::as<std::string>(options["stopping"]) == "aitken") {
+    fit.em.rule = moest::StoppingRule::Aitken;
+  }
+  if (options.containsElementNamed("label_order")) {
+    fit.labelOrder = moest::LabelOrderFromName(Rcpp::as<std::string>(options["label_order"]));
+  }
+  if (options.containsElementNamed("grad_tol")) fit.mle.gradientTolerance = Rcpp::as<double>(options["grad_tol"]);
   const Rcpp::IntegerVector partition = options["partition"];
   fit.initialPartition.set_size(partition.size());
   for (R_xlen_t i = 0; i < partition.size(); ++i) {

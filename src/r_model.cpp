@@ -41,7 +41,40 @@ Rcpp::DataFrame TraceToFrame(const moest::Trace& trace) {
                                  Rcpp::Named("decrease") = decrease);
 }
 
+Rcpp::List BasicStatsToList(const moest::FitStatistics& s);
+
+// Standard errors as R sees them: NULL when not computed; blocks shaped as the parameters.
+SEXP StandardErrorsToList(const moest::StandardErrors& se) {
+  if (!se.computed) return R_NilValue;
+  Rcpp::List experts;
+  for (const moest::ParameterBlocks& blocks : se.experts) experts.push_back(BlocksToList(blocks));
+  Rcpp::NumericMatrix vcov(se.vcov.n_rows, se.vcov.n_cols);
+  std::copy(se.vcov.begin(), se.vcov.end(), vcov.begin());
+  return Rcpp::List::create(Rcpp::Named("method") = se.method,
+                            Rcpp::Named("positive_definite") = se.positiveDefinite,
+                            Rcpp::Named("message") = se.message,
+                            Rcpp::Named("smallest_eigenvalue") = se.smallestEigenvalue,
+                            Rcpp::Named("gate") = BlocksToList(se.gate), Rcpp::Named("experts") = experts,
+                            Rcpp::Named("labels") = se.labels, Rcpp::Named("vcov") = vcov);
+}
+
 Rcpp::List StatsToList(const moest::FitStatistics& s) {
+  Rcpp::List out = BasicStatsToList(s);
+  out["solver"] = s.solver;
+  out["gradient_norm"] = s.gradientNorm;
+  out["standard_errors"] = StandardErrorsToList(s.standardErrors);
+  if (s.diagnostics.computed) {
+    const moest::ConvergenceDiagnostics& d = s.diagnostics;
+    out["diagnostics"] = Rcpp::List::create(
+        Rcpp::Named("decreases") = d.decreases, Rcpp::Named("loglik_rate") = d.logLikelihoodRate,
+        Rcpp::Named("parameter_rate") = d.parameterRate, Rcpp::Named("aitken_loglik") = d.aitkenLogLikelihood,
+        Rcpp::Named("missing_information_rate") = d.missingInformationRate,
+        Rcpp::Named("rate_near_one") = d.rateNearOne, Rcpp::Named("note") = d.note);
+  }
+  return out;
+}
+
+Rcpp::List BasicStatsToList(const moest::FitStatistics& s) {
   return Rcpp::List::create(
       Rcpp::Named("loglik") = s.logLikelihood, Rcpp::Named("df") = static_cast<double>(s.nParameters),
       Rcpp::Named("nobs") = static_cast<double>(s.n), Rcpp::Named("AIC") = s.criteria.aic,

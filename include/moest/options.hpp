@@ -14,8 +14,15 @@ enum class StartMethod {
   RandomPartition,  // every start a uniformly random partition of the rows
 };
 
+/** When EM stops. */
+enum class StoppingRule {
+  Relative,  // |l_t - l_{t-1}| / |l_{t-1}| < tolerance
+  Aitken,    // |l_inf - l_t| / |l_t| < tolerance, l_inf Aitken's asymptotic log-likelihood
+};
+
 struct EmOptions {
-  double tolerance = 1e-8;         // stop when |l_t - l_{t-1}| / |l_{t-1}| < tolerance
+  double tolerance = 1e-8;         // stop when |l_t - l_{t-1}| / |l_{t-1}| < tolerance (see rule)
+  StoppingRule rule = StoppingRule::Relative;
   int maxIterations = 1000;        // EM iterations per start
   double varianceFloor = 1e-6;     // expert variances are floored at this multiple of var(y)
   int gateMaxNewton = 25;          // cap on Newton iterations of a gate M-step (reported when hit)
@@ -23,13 +30,38 @@ struct EmOptions {
   double startSmoothing = 0.05;    // a hard start partition is smoothed to (1 - s) one-hot + s / K
 };
 
+/** How components are ordered after a fit (see model/label_order.hpp). */
+enum class LabelOrder {
+  None,             // as the fit left them
+  ExpertIntercept,  // increasing first expert coefficient (the intercept with an intercept term)
+  GateIntercept,    // increasing gate intercept relative to the current first component
+};
+
+/** Which algorithm maximises the likelihood. */
+enum class SolverKind {
+  Em,     // EM from every start
+  Mle,    // direct maximum likelihood (L-BFGS on the packed parameters) from every start
+  EmMle,  // EM from every start, then an L-BFGS polish of the best
+};
+
+struct MleOptions {
+  double tolerance = 1e-12;          // stop when the relative change of -l/n falls below this
+  double gradientTolerance = 1e-7;   // ... or when max |d(l/n)/d theta| falls below this
+  int maxEvaluations = 5000;         // objective-and-gradient evaluations per run
+};
+
 struct FitOptions {
   EmOptions em;
+  SolverKind solver = SolverKind::Em;
+  MleOptions mle;
   int starts = 10;                        // number of starts; the best final log-likelihood is kept
   StartMethod startMethod = StartMethod::Mixed;
   std::uint64_t seed = 1;                 // every start derives its own seed from this
   arma::uvec initialPartition;            // if non-empty (labels 0..K-1): one start from this partition
   double bestTolerance = 1e-6;            // starts within this relative distance of the best "reach" it
+  bool standardErrors = true;             // observed-information standard errors of the kept fit
+  bool diagnostics = true;                // convergence diagnostics of the kept fit
+  LabelOrder labelOrder = LabelOrder::None;  // canonical component order of the kept fit
 };
 
 }  // namespace moest

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "moest/model/packing.hpp"
+
 namespace moest {
 
 namespace {
@@ -53,16 +55,20 @@ FitResult RunEm(Model model, const Data& data, const arma::mat& start, const EmO
   auto last = Clock::now();
   StepReport report = MStep(model, data, start);
   stats.gateCapHits += report.innerCapHit ? 1 : 0;
-  double previous = 0.0;
+  double previous = 0.0, beforePrevious = 0.0;
+  arma::vec previousTheta;
   for (int it = 1;; ++it) {
     const double logLik = model.EStep(data, logJoint, r);
     TraceRow row;
     row.iteration = it;
     row.logLikelihood = logLik;
+    const arma::vec theta = PackModel(model);  // norms of the steps only: the rates need no more
     if (it > 1) {
       row.relativeChange = (logLik - previous) / std::abs(previous);
       row.decrease = row.relativeChange < -1e-9;
+      if (theta.n_elem == previousTheta.n_elem) row.parameterStep = arma::norm(theta - previousTheta);
     }
+    previousTheta = theta;
     row.seconds = SecondsSince(last);
     last = Clock::now();
     stats.trace.push_back(row);
@@ -81,10 +87,22 @@ FitResult RunEm(Model model, const Data& data, const arma::mat& start, const EmO
       stats.message = "a component collapsed (" + report.note + ")";
       break;
     }
-    if (it > 1 && std::abs(row.relativeChange) < options.tolerance) {
+    if (options.rule == StoppingRule::Relative && it > 1 && std::abs(row.relativeChange) < options.tolerance) {
       stats.status = FitStatus::Converged;
       stats.message = "relative change of the log-likelihood below " + Short(options.tolerance);
       break;
+    }
+    if (options.rule == StoppingRule::Aitken && it > 2) {
+      // Aitken's l_inf from the last three values (Boehning et al. 1994; McNicholas 2010).
+      const double step = logLik - previous, stepBefore = previous - beforePrevious;
+      const double a = stepBefore != 0.0 ? step / stepBefore : 0.0;
+      const double limit = a < 1.0 ? previous + step / (1.0 - a) : arma::datum::inf;
+      if (step == 0.0 || std::abs(limit - logLik) < options.tolerance * std::abs(logLik)) {
+        stats.status = FitStatus::Converged;
+        stats.message = "Aitken's asymptotic log-likelihood within " + Short(options.tolerance) +
+                        " (relative) of the current one";
+        break;
+      }
     }
     if (observer.ShouldStop()) {
       stats.status = FitStatus::Interrupted;
@@ -99,6 +117,7 @@ FitResult RunEm(Model model, const Data& data, const arma::mat& start, const EmO
     }
     report = MStep(model, data, r);
     stats.gateCapHits += report.innerCapHit ? 1 : 0;
+    beforePrevious = previous;
     previous = logLik;
   }
   stats.varianceFloorBound = report.varianceFloorBound;

@@ -5,9 +5,13 @@
 #include <sstream>
 
 #include "moest/errors.hpp"
+#include "moest/diagnostics/convergence.hpp"
 #include "moest/io/design.hpp"
+#include "moest/model/label_order.hpp"
 #include "moest/rng.hpp"
 #include "moest/solver/em.hpp"
+#include "moest/solver/mle.hpp"
+#include "moest/solver/standard_errors.hpp"
 #include "moest/solver/starts.hpp"
 
 namespace moest {
@@ -34,6 +38,17 @@ std::vector<std::string> ColumnNumbers(arma::uword p) {
   return names;
 }
 
+// Direct maximum likelihood from a start partition: one M-step gives the starting parameters.
+FitResult RunMleFromStart(const Model& prototype, const Data& data, const arma::mat& start,
+                          const FitOptions& options, Observer& observer, int s) {
+  Model model = prototype;
+  const double floor = AbsoluteVarianceFloor(data, options.em);
+  for (arma::uword k = 0; k < model.K(); ++k) model.expert(k).SetVarianceFloor(floor);
+  model.gate().SetInnerControl(options.em.gateMaxNewton, options.em.gateTolerance);
+  MStep(model, data, start);
+  return RunMle(std::move(model), data, options.mle, observer, s);
+}
+
 }  // namespace
 
 void ValidateFitInput(const Model& model, const Data& data, const FitOptions& options) {
@@ -43,6 +58,11 @@ void ValidateFitInput(const Model& model, const Data& data, const FitOptions& op
   if (options.starts < 1) throw InputError("starts must be at least 1 (got " + std::to_string(options.starts) + ")");
   if (!(options.em.tolerance > 0.0)) throw InputError("the tolerance must be positive");
   if (options.em.maxIterations < 1) throw InputError("the iteration cap must be at least 1");
+  if (options.solver != SolverKind::Em) {
+    if (!(options.mle.tolerance > 0.0)) throw InputError("the MLE tolerance must be positive");
+    if (!(options.mle.gradientTolerance > 0.0)) throw InputError("the MLE gradient tolerance must be positive");
+    if (options.mle.maxEvaluations < 1) throw InputError("the MLE evaluation cap must be at least 1");
+  }
   if (!(options.em.varianceFloor >= 0.0)) throw InputError("the variance floor must not be negative");
   if (!(options.em.startSmoothing >= 0.0 && options.em.startSmoothing < 1.0)) {
     throw InputError("the start smoothing must be in [0, 1)");
@@ -96,7 +116,9 @@ FitResult Fit(const Model& prototype, const Data& data, const FitOptions& option
     const arma::uvec labels = given ? options.initialPartition
                                     : MakeStartPartition(options.startMethod, s, data, K, rng);
     const arma::mat start = PartitionToResponsibilities(labels, K, options.em.startSmoothing);
-    FitResult result = RunEm(prototype, data, start, options.em, observer, s);
+    FitResult result = options.solver == SolverKind::Mle
+                           ? RunMleFromStart(prototype, data, start, options, observer, s)
+                           : RunEm(prototype, data, start, options.em, observer, s);
     observer.OnStartFinished(s, result.stats);
     const bool usable = result.stats.status != FitStatus::NonFinite &&
                         std::isfinite(result.stats.logLikelihood);
@@ -112,6 +134,24 @@ FitResult Fit(const Model& prototype, const Data& data, const FitOptions& option
       haveBest = true;
     }
     observer.OnProgress("starts", static_cast<std::size_t>(s + 1), static_cast<std::size_t>(nStarts));
+  }
+  if (options.solver == SolverKind::EmMle && !interrupted && best.stats.status != FitStatus::NonFinite) {
+    const int kept = best.stats.bestStart;
+    best = PolishMle(best, data, options.mle, observer, kept);
+    best.stats.bestStart = kept;
+  }
+  if (options.solver == SolverKind::Em && best.stats.status != FitStatus::NonFinite) {
+    best.stats.gradientNorm = GradientNorm(best.model, data);
+  }
+  best.stats.solver = SolverName(options.solver);
+  if (options.labelOrder != LabelOrder::None && best.stats.status != FitStatus::NonFinite) {
+    PermuteComponents(best.model, CanonicalOrder(best.model, options.labelOrder), best.responsibilities);
+  }
+  if (options.standardErrors && !interrupted && best.stats.status != FitStatus::NonFinite) {
+    best.stats.standardErrors = ComputeStandardErrors(best.model, data);
+  }
+  if (options.diagnostics && !interrupted && best.stats.status != FitStatus::NonFinite) {
+    best.stats.diagnostics = Diagnose(best.model, data, best.stats.trace);
   }
   if (interrupted) best.stats.status = FitStatus::Interrupted;
   best.stats.seed = options.seed;

@@ -153,6 +153,37 @@ Json StatsToJson(const FitStatistics& s) {
   fit["starts"] = s.startLogLikelihoods.size();
   fit["best_start"] = s.bestStart;
   fit["starts_reaching_best"] = s.startsReachingBest;
+  fit["solver"] = s.solver;
+  fit["gradient_norm"] = Number(s.gradientNorm);
+  fit["mle_evaluations"] = s.mleEvaluations;
+  if (s.diagnostics.computed) {
+    const ConvergenceDiagnostics& d = s.diagnostics;
+    fit["diagnostics"] = {{"decreases", d.decreases},
+                          {"log_likelihood_rate", Number(d.logLikelihoodRate)},
+                          {"parameter_rate", Number(d.parameterRate)},
+                          {"aitken_log_likelihood", Number(d.aitkenLogLikelihood)},
+                          {"missing_information_rate", Number(d.missingInformationRate)},
+                          {"rate_near_one", d.rateNearOne},
+                          {"note", d.note}};
+  }
+  if (s.standardErrors.computed) {
+    const StandardErrors& se = s.standardErrors;
+    Json out = {{"method", se.method}, {"positive_definite", se.positiveDefinite}, {"message", se.message},
+                {"smallest_eigenvalue", Number(se.smallestEigenvalue)}};
+    out["gate"] = BlocksToJson(se.gate);
+    Json experts = Json::array();
+    for (const ParameterBlocks& blocks : se.experts) experts.push_back(BlocksToJson(blocks));
+    out["experts"] = experts;
+    out["labels"] = se.labels;
+    Json vcov = Json::array();  // always an array of rows, even 1 x 1
+    for (arma::uword i = 0; i < se.vcov.n_rows; ++i) {
+      Json row = Json::array();
+      for (arma::uword j = 0; j < se.vcov.n_cols; ++j) row.push_back(Number(se.vcov(i, j)));
+      vcov.push_back(row);
+    }
+    out["vcov"] = vcov;
+    fit["standard_errors"] = out;
+  }
   Json starts = Json::array();
   for (double value : s.startLogLikelihoods) starts.push_back(Number(value));
   fit["start_log_likelihoods"] = starts;
@@ -162,7 +193,9 @@ Json StatsToJson(const FitStatistics& s) {
                      {"log_likelihood", Number(row.logLikelihood)},
                      {"relative_change", Number(row.relativeChange)},
                      {"seconds", row.seconds},
-                     {"decrease", row.decrease}});
+                     {"decrease", row.decrease},
+                     {"parameter_step", row.parameterStep >= 0.0 ? Number(row.parameterStep) : Json(nullptr)},
+                     {"em", row.em}});
   }
   fit["trace"] = trace;
   return fit;
@@ -192,6 +225,44 @@ FitStatistics StatsFromJson(const Json& fit, const std::string& source) {
   if (fit.contains("seed")) s.seed = Get<std::uint64_t>(fit, "seed", source);
   if (fit.contains("best_start")) s.bestStart = Get<int>(fit, "best_start", source);
   if (fit.contains("starts_reaching_best")) s.startsReachingBest = Get<int>(fit, "starts_reaching_best", source);
+  if (fit.contains("solver")) s.solver = Get<std::string>(fit, "solver", source);
+  if (fit.contains("gradient_norm")) s.gradientNorm = ToNumber(fit["gradient_norm"], "gradient_norm", source);
+  if (fit.contains("mle_evaluations")) s.mleEvaluations = Get<int>(fit, "mle_evaluations", source);
+  if (fit.contains("diagnostics")) {
+    const Json& j = fit["diagnostics"];
+    ConvergenceDiagnostics& d = s.diagnostics;
+    d.computed = true;
+    d.decreases = Get<int>(j, "decreases", source);
+    d.logLikelihoodRate = ToNumber(Field(j, "log_likelihood_rate", source), "log_likelihood_rate", source);
+    d.parameterRate = ToNumber(Field(j, "parameter_rate", source), "parameter_rate", source);
+    d.aitkenLogLikelihood = ToNumber(Field(j, "aitken_log_likelihood", source), "aitken_log_likelihood", source);
+    d.missingInformationRate =
+        ToNumber(Field(j, "missing_information_rate", source), "missing_information_rate", source);
+    d.rateNearOne = Get<bool>(j, "rate_near_one", source);
+    d.note = Get<std::string>(j, "note", source);
+  }
+  if (fit.contains("standard_errors")) {
+    const Json& j = fit["standard_errors"];
+    StandardErrors& se = s.standardErrors;
+    se.computed = true;
+    se.method = Get<std::string>(j, "method", source);
+    se.positiveDefinite = Get<bool>(j, "positive_definite", source);
+    se.message = Get<std::string>(j, "message", source);
+    se.smallestEigenvalue = ToNumber(Field(j, "smallest_eigenvalue", source), "smallest_eigenvalue", source);
+    se.gate = BlocksFromJson(Field(j, "gate", source), "standard_errors.gate", source);
+    for (const Json& blocks : Field(j, "experts", source)) {
+      se.experts.push_back(BlocksFromJson(blocks, "standard_errors.experts", source));
+    }
+    se.labels = Strings(Field(j, "labels", source), "standard_errors.labels", source);
+    const Json& vcov = Field(j, "vcov", source);
+    se.vcov.set_size(vcov.size(), vcov.size());
+    for (std::size_t r = 0; r < vcov.size(); ++r) {
+      if (!vcov[r].is_array() || vcov[r].size() != vcov.size()) {
+        throw InputError(source + ": 'standard_errors.vcov' should be a square matrix");
+      }
+      for (std::size_t c = 0; c < vcov.size(); ++c) se.vcov(r, c) = ToNumber(vcov[r][c], "vcov", source);
+    }
+  }
   if (fit.contains("start_log_likelihoods")) {
     for (const Json& value : fit["start_log_likelihoods"]) {
       s.startLogLikelihoods.push_back(ToNumber(value, "start_log_likelihoods", source));
@@ -205,6 +276,10 @@ FitStatistics StatsFromJson(const Json& fit, const std::string& source) {
       t.relativeChange = ToNumber(Field(row, "relative_change", source), "trace", source);
       t.seconds = ToNumber(Field(row, "seconds", source), "trace", source);
       t.decrease = Get<bool>(row, "decrease", source);
+      if (row.contains("parameter_step") && !row["parameter_step"].is_null()) {
+        t.parameterStep = ToNumber(row["parameter_step"], "trace", source);
+      }
+      if (row.contains("em")) t.em = Get<bool>(row, "em", source);
       s.trace.push_back(t);
     }
   }

@@ -38,16 +38,21 @@ std::vector<std::string> PackedLabels(const Model& model) {
   return labels;
 }
 
-double LogLikelihoodGradient(const Model& model, const Data& data, arma::vec& gradient) {
-  arma::mat r;
-  const double logLik = model.LogLikelihood(data, &r);
+arma::vec CompleteDataGradient(const Model& model, const Data& data, const arma::mat& r) {
   arma::vec part;
   model.gate().GradLogWeights(data, r, part);
-  gradient = part;
+  arma::vec gradient = part;
   for (arma::uword k = 0; k < model.K(); ++k) {
     model.expert(k).GradLogDensity(data, r.col(k), part);
     gradient = arma::join_cols(gradient, part);
   }
+  return gradient;
+}
+
+double LogLikelihoodGradient(const Model& model, const Data& data, arma::vec& gradient) {
+  arma::mat r;
+  const double logLik = model.LogLikelihood(data, &r);
+  gradient = CompleteDataGradient(model, data, r);
   return logLik;
 }
 

@@ -25,7 +25,7 @@ std::string Table(const std::vector<std::string>& rows, const std::vector<std::s
   for (arma::uword j = 0; j < values.n_cols; ++j) {
     widths[j] = headers[j].size();
     for (arma::uword i = 0; i < values.n_rows; ++i) {
-      cells[i][j] = Format(values(i, j));
+      cells[i][j] = std::isnan(values(i, j)) ? "NA" : Format(values(i, j));
       widths[j] = std::max(widths[j], cells[i][j].size());
     }
   }
@@ -74,6 +74,50 @@ std::string GateDensityTables(const ModelFile& file) {
     out << block.name << ":\n" << Table(rows, headers, value);
   }
   return out.str() + "\n";
+}
+
+// One Wald row per free parameter: estimate, standard error, z and two-sided p (z and p omitted for
+// scale parameters, whose null value is not 0).
+void AddWaldRows(const ParameterBlocks& estimates, const ParameterBlocks& errors, const std::string& owner,
+                 const std::vector<std::string>& terms, arma::uword fromColumn, std::vector<std::string>& rows,
+                 std::vector<arma::rowvec>& values) {
+  for (std::size_t b = 0; b < estimates.size() && b < errors.size(); ++b) {
+    const arma::mat& value = estimates[b].value;
+    const arma::mat& error = errors[b].value;
+    if (error.n_rows != value.n_rows || error.n_cols != value.n_cols) continue;
+    const bool scale = estimates[b].name != "coefficients";
+    for (arma::uword c = fromColumn; c < value.n_cols; ++c) {
+      for (arma::uword r = 0; r < value.n_rows; ++r) {
+        std::string name = owner;
+        if (value.n_cols > 1) name += "Comp." + std::to_string(c + 1) + " ";
+        name += !scale && r < terms.size() ? terms[r]
+                                           : estimates[b].name + (value.n_rows > 1 ? "[" + std::to_string(r + 1) + "]" : "");
+        const double z = value(r, c) / error(r, c);
+        const double p = std::erfc(std::abs(z) / std::sqrt(2.0));
+        rows.push_back(name);
+        values.push_back({value(r, c), error(r, c), scale ? arma::datum::nan : z, scale ? arma::datum::nan : p});
+      }
+    }
+  }
+}
+
+std::string WaldTable(const ModelFile& file) {
+  const StandardErrors& se = file.stats.standardErrors;
+  if (!se.computed) return "";
+  if (!se.positiveDefinite) return "Standard errors: none (" + se.message + ").\n\n";
+  const Model& model = file.model;
+  std::vector<std::string> rows;
+  std::vector<arma::rowvec> values;
+  if (model.K() > 1) AddWaldRows(model.gate().Blocks(), se.gate, "gate ", file.gateTerms, 1, rows, values);
+  for (arma::uword k = 0; k < model.K() && k < se.experts.size(); ++k) {
+    AddWaldRows(model.expert(k).Blocks(), se.experts[k], "Comp." + std::to_string(k + 1) + " ", file.expertTerms,
+                0, rows, values);
+  }
+  if (rows.empty()) return "";
+  arma::mat table(rows.size(), 4);
+  for (std::size_t i = 0; i < rows.size(); ++i) table.row(i) = values[i];
+  return "Wald tests (standard errors from the " + se.method + " information; Comp.1 is the gate's reference):\n" +
+         Table(rows, {"Estimate", "Std. Error", "z value", "Pr(>|z|)"}, table) + "\n";
 }
 
 }  // namespace
@@ -134,6 +178,8 @@ std::string SummaryText(const ModelFile& file) {
   }
   out << "Expert parameters (" << file.expertFamily << "):\n" << Table(rows, ComponentHeaders(0, K), values) << "\n";
 
+  out << WaldTable(file);
+
   out << "Log-likelihood: " << Format(s.logLikelihood, "%.10g") << " (df = " << s.nParameters
       << "), n = " << s.n << "\n";
   if (s.objective == "joint") {
@@ -142,10 +188,16 @@ std::string SummaryText(const ModelFile& file) {
   }
   out << "AIC: " << Format(s.criteria.aic, "%.8g") << "  BIC: " << Format(s.criteria.bic, "%.8g")
       << "  ICL: " << Format(s.criteria.icl, "%.8g") << "  (smaller is better)\n";
-  out << "Status: " << StatusName(s.status) << " after " << s.iterations << " EM iteration"
+  const std::string steps = s.solver == "mle" ? " L-BFGS improvement" : s.solver == "em+mle" ? " EM and L-BFGS step" : " EM iteration";
+  out << "Status: " << StatusName(s.status) << " after " << s.iterations << steps
       << (s.iterations == 1 ? "" : "s");
   if (!s.message.empty()) out << " (" << s.message << ")";
   out << "\n";
+  if (std::isfinite(s.gradientNorm)) {
+    out << "Solver: " << s.solver << "; max |gradient of l/n| at the estimate: " << Format(s.gradientNorm, "%.3g");
+    if (s.mleEvaluations > 0) out << " (" << s.mleEvaluations << " L-BFGS evaluations)";
+    out << "\n";
+  }
   if (!s.startLogLikelihoods.empty()) {
     double lo = arma::datum::inf;
     for (double v : s.startLogLikelihoods) {
@@ -154,6 +206,14 @@ std::string SummaryText(const ModelFile& file) {
     out << "Starts: " << s.startLogLikelihoods.size() << " (seed " << s.seed << "), "
         << s.startsReachingBest << " reached the best log-likelihood; the worst ended at "
         << Format(lo, "%.10g") << "\n";
+  }
+  if (s.diagnostics.computed) {
+    const ConvergenceDiagnostics& d = s.diagnostics;
+    out << "Convergence: rate from the log-likelihood " << Format(d.logLikelihoodRate, "%.3g")
+        << ", from the parameters " << Format(d.parameterRate, "%.3g")
+        << ", fraction of missing information " << Format(d.missingInformationRate, "%.3g")
+        << "; Aitken's limit " << Format(d.aitkenLogLikelihood, "%.10g") << "; decreases " << d.decreases << "\n";
+    if (!d.note.empty()) out << (d.rateNearOne ? "Warning: " : "  ") << d.note << "\n";
   }
   if (s.gateCapHits > 0) {
     out << "Note: the gate's Newton loop hit its iteration cap in " << s.gateCapHits << " M-step"

@@ -17,17 +17,7 @@ ModelFile FittedFile() {
   FitOptions options;
   options.starts = 3;
   SilentObserver silent;
-  const FitResult fit = Fit(truth, sim.View(), options, silent);
-  ModelFile file;
-  file.formula = "y ~ x";
-  file.response = "y";
-  file.expertTerms = {"(Intercept)", "x"};
-  file.gateTerms = {"(Intercept)", "x"};
-  file.expertFamily = "gaussian";
-  file.gateFamily = "softmax";
-  file.model = fit.model;
-  file.stats = fit.stats;
-  return file;
+  return test::LinearModelFile(Fit(truth, sim.View(), options, silent));
 }
 
 fs::path TempDir() {

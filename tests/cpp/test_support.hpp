@@ -86,6 +86,20 @@ inline arma::uvec OrderByIntercept(const Model& model) {
   return arma::sort_index(intercepts);
 }
 
+/** A model file for a fit of MakeLinearModel's family on "y ~ x" (terms "(Intercept)", "x"). */
+inline ModelFile LinearModelFile(const FitResult& fit) {
+  ModelFile file;
+  file.formula = "y ~ x";
+  file.response = "y";
+  file.expertTerms = {"(Intercept)", "x"};
+  file.gateTerms = {"(Intercept)", "x"};
+  file.expertFamily = "gaussian";
+  file.gateFamily = "softmax";
+  file.model = fit.model;
+  file.stats = fit.stats;
+  return file;
+}
+
 /** An observer that records trace rows and can stop after a given number of iterations. */
 class RecordingObserver : public Observer {
  public:

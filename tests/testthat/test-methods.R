@@ -8,8 +8,8 @@ test_that("print and summary show the tables and the fit", {
   expect_s3_class(s, "summary.moe")
   expect_named(s$gate, "Comp.2")
   expect_named(s$experts, c("Comp.1", "Comp.2"))
-  expect_equal(dim(s$gate$Comp.2), c(2L, 1L))
-  expect_equal(colnames(s$gate$Comp.2), "Estimate")
+  expect_equal(dim(s$gate$Comp.2), c(2L, 4L))
+  expect_equal(colnames(s$gate$Comp.2), c("Estimate", "Std. Error", "z value", "Pr(>|z|)"))
   expect_equal(rownames(s$experts$Comp.1), c("(Intercept)", "stretchratio", "sigma"))
   out <- capture.output(print(s))
   expect_true(any(grepl("Estimate", out)))
@@ -95,7 +95,8 @@ test_that("plot draws both plots, with one or several covariates", {
   data$z <- stats::rnorm(200)
   two <- moe(y ~ x + z, data = data, K = 2, seed = 1, starts = 2)
   expect_invisible(plot(two, which = 1))
-  expect_error(plot(fit, which = 4), "'which' must be among 1, 2 and 3")
+  expect_invisible(plot(fit, which = 4))
+  expect_error(plot(fit, which = 5), "'which' must be among 1, 2, 3 and 4")
 })
 
 test_that("a single component works with every method", {

@@ -11,6 +11,8 @@ struct TraceRow {
   double relativeChange = 0.0;   // (l_t - l_{t-1}) / |l_{t-1}|; 0 for the first row
   double seconds = 0.0;          // wall time of this iteration
   bool decrease = false;         // l_t < l_{t-1} beyond 1e-9 relative: EM should never do this
+  double parameterStep = -1.0;   // ||theta_t - theta_{t-1}|| (packed); -1 when not recorded
+  bool em = true;                // an EM iteration (false: a direct-optimiser improvement)
 };
 
 using Trace = std::vector<TraceRow>;

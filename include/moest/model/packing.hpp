@@ -21,4 +21,10 @@ std::vector<std::string> PackedLabels(const Model& model);
  */
 double LogLikelihoodGradient(const Model& model, const Data& data, arma::vec& gradient);
 
+/**
+ * The gradient of the complete-data objective Q = sum_ik r_ik (log g_ik + log f_ik) with the weights
+ * r held fixed; at r = the posterior it is the log-likelihood's gradient (Fisher's identity).
+ */
+arma::vec CompleteDataGradient(const Model& model, const Data& data, const arma::mat& r);
+
 }  // namespace moest

@@ -5,9 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "moest/diagnostics/convergence.hpp"
 #include "moest/diagnostics/trace.hpp"
 #include "moest/model/information_criteria.hpp"
 #include "moest/model/model.hpp"
+#include "moest/solver/standard_errors.hpp"
 #include "moest/status.hpp"
 
 namespace moest {
@@ -30,6 +32,11 @@ struct FitStatistics {
   std::vector<double> startLogLikelihoods;  // final log-likelihood of every start (NaN if non-finite)
   int startsReachingBest = 0;               // starts within FitOptions::bestTolerance of the best
   Trace trace;                              // the kept start's trace
+  std::string solver = "em";                // "em", "mle" or "em+mle"
+  double gradientNorm = arma::datum::nan;   // max |d(l/n)/d theta| at the returned parameters
+  int mleEvaluations = 0;                   // objective evaluations of the direct optimiser
+  StandardErrors standardErrors;            // from the observed information at the estimate
+  ConvergenceDiagnostics diagnostics;       // rates, Aitken, missing information, near-1 flag
 };
 
 struct FitResult {

@@ -1,0 +1,122 @@
+#include "moest/diagnostics/convergence.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "moest/io/number_text.hpp"
+#include "moest/model/packing.hpp"
+#include "moest/solver/standard_errors.hpp"
+
+namespace moest {
+
+namespace {
+
+double Median(std::vector<double> values) {
+  if (values.empty()) return arma::datum::nan;
+  std::sort(values.begin(), values.end());
+  const std::size_t m = values.size() / 2;
+  return values.size() % 2 == 1 ? values[m] : 0.5 * (values[m - 1] + values[m]);
+}
+
+}  // namespace
+
+arma::mat CompleteInformation(const Model& model, const Data& data, double step) {
+  arma::mat r;
+  model.LogLikelihood(data, &r);
+  Model probe = model;
+  const arma::vec theta = PackModel(model);
+  const arma::uword m = theta.n_elem;
+  arma::mat information(m, m);
+  for (arma::uword j = 0; j < m; ++j) {
+    const double h = step * std::max(1.0, std::abs(theta[j]));
+    arma::vec shifted = theta;
+    shifted[j] = theta[j] + h;
+    UnpackModel(probe, shifted);
+    const arma::vec up = CompleteDataGradient(probe, data, r);
+    shifted[j] = theta[j] - h;
+    UnpackModel(probe, shifted);
+    information.col(j) = -(up - CompleteDataGradient(probe, data, r)) / (2.0 * h);
+  }
+  return 0.5 * (information + information.t());
+}
+
+double MissingInformationRate(const Model& model, const Data& data) {
+  if (PackModel(model).n_elem == 0) return 0.0;
+  const arma::mat complete = CompleteInformation(model, data);
+  const arma::mat observed = ObservedInformation(model, data);
+  arma::mat lower;
+  if (!complete.is_finite() || !observed.is_finite() || !arma::chol(lower, complete, "lower")) {
+    return arma::datum::nan;
+  }
+  // I_c^-1 I_obs is similar to the symmetric L^-1 I_obs L^-T (I_c = L L').
+  const arma::mat inverse = arma::inv(arma::trimatl(lower));
+  arma::mat similar = inverse * observed * inverse.t();
+  similar = 0.5 * (similar + similar.t());
+  arma::vec eigenvalues;
+  if (!arma::eig_sym(eigenvalues, similar)) return arma::datum::nan;
+  return 1.0 - eigenvalues.min();
+}
+
+void TraceRates(const Trace& trace, ConvergenceDiagnostics& out) {
+  std::vector<const TraceRow*> rows;
+  for (const TraceRow& row : trace) {
+    if (row.em) rows.push_back(&row);
+  }
+  // Ratios only from changes well above the round-off of a sum over n rows.
+  std::vector<double> logRates, parameterRates;
+  double aitken = arma::datum::nan;
+  for (std::size_t t = 2; t < rows.size(); ++t) {
+    const double scale = 1e-11 * std::max(1.0, std::abs(rows[t]->logLikelihood));
+    const double last = rows[t]->logLikelihood - rows[t - 1]->logLikelihood;
+    const double before = rows[t - 1]->logLikelihood - rows[t - 2]->logLikelihood;
+    if (!(std::abs(last) > scale && std::abs(before) > scale)) continue;
+    const double a = last / before;
+    logRates.push_back(a);
+    if (a < 1.0) aitken = rows[t - 1]->logLikelihood + last / (1.0 - a);
+    const double s = rows[t]->parameterStep, sBefore = rows[t - 1]->parameterStep;
+    if (s >= 0.0 && sBefore > 0.0) parameterRates.push_back(s / sBefore);
+  }
+  const std::size_t window = 5;
+  if (logRates.size() > window) logRates.erase(logRates.begin(), logRates.end() - window);
+  if (parameterRates.size() > window) parameterRates.erase(parameterRates.begin(), parameterRates.end() - window);
+  const double ratio = Median(logRates);
+  out.logLikelihoodRate = ratio >= 0.0 ? std::sqrt(ratio) : arma::datum::nan;
+  out.parameterRate = Median(parameterRates);
+  out.aitkenLogLikelihood = aitken;
+}
+
+ConvergenceDiagnostics Diagnose(const Model& model, const Data& data, const Trace& trace) {
+  ConvergenceDiagnostics out;
+  out.computed = true;
+  for (const TraceRow& row : trace) out.decreases += row.decrease ? 1 : 0;
+  TraceRates(trace, out);
+  out.missingInformationRate = MissingInformationRate(model, data);
+  double highest = -arma::datum::inf;
+  for (double rate : {out.logLikelihoodRate, out.parameterRate, out.missingInformationRate}) {
+    if (std::isfinite(rate)) highest = std::max(highest, rate);
+  }
+  out.rateNearOne = highest > kNearOneRate;
+  if (out.rateNearOne) {
+    out.note = "EM's linear rate is near 1 (" + NumberText(highest, "%.3g") +
+               "): the fit looks singular or over-fitted (more components than the data support, or two "
+               "nearly equal). EM is sub-linear there, so a relative-tolerance stop may have halted early; "
+               "try fewer components, or solver em+mle.";
+  } else if (std::isfinite(highest)) {
+    out.note = "EM converges linearly at about " + NumberText(highest, "%.3g") + " per iteration (fraction of missing "
+               "information " + NumberText(out.missingInformationRate, "%.3g") + ")";
+  }
+  if (std::isnan(out.missingInformationRate)) {
+    out.note += (out.note.empty() ? "" : "; ") +
+                std::string("the complete-data information is singular at the estimate (a component with "
+                            "almost no weight?), so the fraction of missing information is not defined");
+  }
+  if (out.decreases > 0) {
+    out.note += (out.note.empty() ? "" : "; ") + std::string("the log-likelihood decreased in ") +
+                std::to_string(out.decreases) + " iteration" + (out.decreases == 1 ? "" : "s") +
+                " (EM should never do this: a sign of an inexact M-step or round-off)";
+  }
+  return out;
+}
+
+}  // namespace moest

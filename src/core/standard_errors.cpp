@@ -1,0 +1,135 @@
+#include "moest/solver/standard_errors.hpp"
+
+#include <cmath>
+
+#include "moest/io/number_text.hpp"
+#include "moest/model/packing.hpp"
+
+namespace moest {
+
+namespace {
+
+void AppendBlocks(const ParameterBlocks& blocks, const std::string& owner, std::vector<double>& values,
+                  std::vector<std::string>* labels) {
+  for (const ParameterBlock& block : blocks) {
+    for (arma::uword c = 0; c < block.value.n_cols; ++c) {
+      for (arma::uword r = 0; r < block.value.n_rows; ++r) {
+        values.push_back(block.value(r, c));
+        if (labels == nullptr) continue;
+        std::string label = owner + "." + block.name;
+        if (block.value.n_elem > 1) {
+          label += "[" + std::to_string(r + 1);
+          if (block.value.n_cols > 1) label += "," + std::to_string(c + 1);
+          label += "]";
+        }
+        labels->push_back(label);
+      }
+    }
+  }
+}
+
+// Blocks with every value replaced, in order, from `flat` starting at `at`.
+ParameterBlocks Refill(const ParameterBlocks& shape, const arma::vec& flat, arma::uword& at) {
+  ParameterBlocks out = shape;
+  for (ParameterBlock& block : out) {
+    for (arma::uword c = 0; c < block.value.n_cols; ++c) {
+      for (arma::uword r = 0; r < block.value.n_rows; ++r) block.value(r, c) = flat[at++];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+arma::mat ObservedInformation(const Model& model, const Data& data, double step) {
+  Model probe = model;
+  const arma::vec theta = PackModel(model);
+  const arma::uword m = theta.n_elem;
+  arma::mat information(m, m);
+  arma::vec up, down;
+  for (arma::uword j = 0; j < m; ++j) {
+    const double h = step * std::max(1.0, std::abs(theta[j]));
+    arma::vec shifted = theta;
+    shifted[j] = theta[j] + h;
+    UnpackModel(probe, shifted);
+    LogLikelihoodGradient(probe, data, up);
+    shifted[j] = theta[j] - h;
+    UnpackModel(probe, shifted);
+    LogLikelihoodGradient(probe, data, down);
+    information.col(j) = -(up - down) / (2.0 * h);
+  }
+  return 0.5 * (information + information.t());
+}
+
+arma::vec FlattenNatural(const Model& model, std::vector<std::string>* labels) {
+  std::vector<double> values;
+  AppendBlocks(model.gate().Blocks(), "gate", values, labels);
+  for (arma::uword k = 0; k < model.K(); ++k) {
+    AppendBlocks(model.expert(k).Blocks(), "expert " + std::to_string(k + 1), values, labels);
+  }
+  return arma::vec(values);
+}
+
+StandardErrors ComputeStandardErrors(const Model& model, const Data& data) {
+  StandardErrors se;
+  se.computed = true;
+  std::vector<std::string> labels;
+  const arma::vec natural = FlattenNatural(model, &labels);
+  const arma::vec theta = PackModel(model);
+  const arma::uword m = theta.n_elem;
+  arma::vec seFlat(natural.n_elem, arma::fill::value(arma::datum::nan));
+
+  // The Jacobian of the natural parameters in the packed ones, by central differences.
+  Model probe = model;
+  arma::mat jacobian(natural.n_elem, m);
+  for (arma::uword j = 0; j < m; ++j) {
+    const double h = 1e-6 * std::max(1.0, std::abs(theta[j]));
+    arma::vec shifted = theta;
+    shifted[j] = theta[j] + h;
+    UnpackModel(probe, shifted);
+    const arma::vec up = FlattenNatural(probe);
+    shifted[j] = theta[j] - h;
+    UnpackModel(probe, shifted);
+    jacobian.col(j) = (up - FlattenNatural(probe)) / (2.0 * h);
+  }
+  // Natural entries that no packed parameter moves are fixed (the gate's reference column).
+  std::vector<arma::uword> free;
+  for (arma::uword i = 0; i < natural.n_elem; ++i) {
+    if (m > 0 && arma::abs(jacobian.row(i)).max() > 1e-10) free.push_back(i);
+  }
+
+  const arma::mat information = m > 0 ? ObservedInformation(model, data) : arma::mat();
+  arma::vec eigenvalues;
+  const bool finite = information.is_finite();
+  if (m > 0 && finite && arma::eig_sym(eigenvalues, information)) se.smallestEigenvalue = eigenvalues.min();
+  arma::mat upper;
+  const bool definite = m > 0 && finite && std::isfinite(se.smallestEigenvalue) &&
+                        se.smallestEigenvalue > 1e-10 * std::max(1.0, eigenvalues.max()) &&
+                        arma::chol(upper, information);
+  if (m == 0) {
+    se.positiveDefinite = true;
+  } else if (!definite) {
+    se.message = !finite ? "the observed information has non-finite entries, so no standard errors are given"
+                         : "the observed information is not positive definite (smallest eigenvalue " +
+                               NumberText(se.smallestEigenvalue, "%.3g") +
+                               "): the estimate is not a strict local maximum (an over-fitted, "
+                               "collapsed or unidentified component), so no standard errors are given";
+  } else {
+    se.positiveDefinite = true;
+    const arma::mat inverseUpper = arma::inv(arma::trimatu(upper));
+    const arma::mat packedCovariance = inverseUpper * inverseUpper.t();
+    const arma::uvec rows = arma::conv_to<arma::uvec>::from(free);
+    const arma::mat J = jacobian.rows(rows);
+    se.vcov = J * packedCovariance * J.t();
+    se.vcov = 0.5 * (se.vcov + se.vcov.t());
+    for (arma::uword i = 0; i < rows.n_elem; ++i) seFlat[rows[i]] = std::sqrt(std::max(0.0, se.vcov(i, i)));
+  }
+  for (arma::uword i : free) se.labels.push_back(labels[i]);
+
+  arma::uword at = 0;
+  se.gate = Refill(model.gate().Blocks(), seFlat, at);
+  for (arma::uword k = 0; k < model.K(); ++k) se.experts.push_back(Refill(model.expert(k).Blocks(), seFlat, at));
+  return se;
+}
+
+}  // namespace moest
