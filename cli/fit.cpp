@@ -37,6 +37,8 @@ struct FitArguments {
 /** What a fit reads from the table, checked before any fitting. */
 struct FitInput {
   Formula formula;
+  std::string expertFamily;               // args.expertFamily with the classes of a categorical response
+  std::vector<std::string> classLabels;   // categorical response: the label of each class code
   arma::mat response;
   Design expert;
   Design gate;
@@ -48,7 +50,25 @@ FitInput LoadFitInput(const FitArguments& args) {
   input.formula = ParseFormula(args.formula);
   const Table table = ReadCsv(args.dataPath);
   RequireDataRows(table, "data file '" + args.dataPath + "'");
-  input.response = table.Numeric(input.formula.response);
+  ComponentSpec expertSpec = ParseSpec(args.expertFamily);
+  if (expertSpec.family == "multinomial") {
+    // A text or whole-number column: its sorted distinct values are the classes 0..C-1.
+    const Column& column = table.Get(input.formula.response);
+    input.classLabels = ClassLabels(column);
+    input.response = EncodeClasses(column, input.classLabels);
+    const std::string classes = std::to_string(input.classLabels.size());
+    if (expertSpec.options.count("classes") && expertSpec.options["classes"] != classes) {
+      throw InputError("--expert asks for classes = " + expertSpec.options["classes"] + " but response column '" +
+                       input.formula.response + "' has " + classes + " distinct classes");
+    }
+    if (input.classLabels.size() < 2) {
+      throw InputError("response column '" + input.formula.response + "' has only one class: there is nothing to fit");
+    }
+    expertSpec.options["classes"] = classes;
+  } else {
+    input.response = table.Numeric(input.formula.response);
+  }
+  input.expertFamily = expertSpec.ToString();
   input.expert = BuildDesign(table, input.formula.expert);
   input.gate = BuildDesign(table, input.formula.gate);
   CheckFullRank(input.expert.x, input.expert.names, "expert");
@@ -63,7 +83,8 @@ ModelFile MakeModelFile(const FitArguments& args, const FitInput& input, FitResu
   file.response = input.formula.response;
   file.expertTerms = input.expert.names;
   file.gateTerms = input.gate.names;
-  file.expertFamily = args.expertFamily;
+  file.expertFamily = input.expertFamily;
+  file.classLabels = input.classLabels;
   file.gateFamily = args.gateFamily;
   file.model = std::move(result.model);
   file.stats = std::move(result.stats);
@@ -84,7 +105,7 @@ int RunFit(const FitArguments& args) {
   options.solver = SolverFromName(args.solver);
   options.labelOrder = LabelOrderFromName(args.labelOrder);
   options.em.rule = args.stopping == "aitken" ? StoppingRule::Aitken : StoppingRule::Relative;
-  const Model prototype = Model::Make(args.expertFamily, args.gateFamily, input.expert.x.n_cols,
+  const Model prototype = Model::Make(input.expertFamily, args.gateFamily, input.expert.x.n_cols,
                                       input.gate.x.n_cols, K);
   const Data data(input.response, input.expert.x, input.gate.x);
 
@@ -130,8 +151,20 @@ void AddFitCommand(CLI::App& app, CommandAction& action) {
   fit->add_option("-K", args->components, "number of experts (at least 1)")
       ->required()
       ->check(WholeNumberAtLeast(1));
-  fit->add_option("--expert", args->expertFamily, "expert family")
-      ->check(CLI::IsMember(ExpertFamilies()))
+  fit->add_option("--expert", args->expertFamily,
+                  "expert family, with options in parentheses: gaussian, t (\"t(nu = estimate)\" or \"t(nu = 4)\"), "
+                  "poisson (counts), multinomial (a text or whole-number class column; classes are set from "
+                  "the data)")
+      ->check(CLI::Validator(
+          [](const std::string& value) {
+            try {
+              MakeExpert(value, 1);
+            } catch (const InputError& e) {
+              return std::string(e.what());
+            }
+            return std::string();
+          },
+          "SPEC"))
       ->capture_default_str();
   fit->add_option("--gate", args->gateFamily,
                   "gate family with options, e.g. softmax, \"softmax(temperature = 0.5)\", \"softmax(top_k = 2)\", "

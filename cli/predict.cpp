@@ -11,9 +11,10 @@ namespace moest::cli {
 
 namespace {
 
-enum class PredictionType { Response, Gate, Posterior, Density, Experts };
+enum class PredictionType { Response, Gate, Posterior, Density, Experts, Classes };
 
-const std::map<std::string, PredictionType> kPredictionTypes = {{"density", PredictionType::Density},
+const std::map<std::string, PredictionType> kPredictionTypes = {{"classes", PredictionType::Classes},
+                                                                {"density", PredictionType::Density},
                                                                 {"experts", PredictionType::Experts},
                                                                 {"gate", PredictionType::Gate},
                                                                 {"posterior", PredictionType::Posterior},
@@ -31,8 +32,36 @@ bool NeedsResponse(PredictionType type) {
   return type == PredictionType::Posterior || type == PredictionType::Density;
 }
 
+/** A CSV cell, quoted when it needs to be. */
+std::string CsvCell(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+/** Class probabilities prob.<label> per class, then the most probable class's label. */
+std::string ClassesCsv(const ModelFile& file, const Data& data) {
+  const arma::mat prob = PredictClassProbabilities(file.model, data);
+  std::vector<std::string> labels = file.classLabels;
+  for (arma::uword c = labels.size(); c < prob.n_cols; ++c) labels.push_back(std::to_string(c));
+  std::vector<std::string> names;
+  for (const std::string& label : labels) names.push_back("prob." + label);
+  const std::string numbers = FormatCsv(names, prob);
+  const arma::uvec best = MostProbableClass(prob);
+  std::string out;
+  std::size_t begin = 0;
+  for (arma::uword row = 0; begin < numbers.size(); ++row) {
+    const std::size_t end = numbers.find('\n', begin);
+    out += numbers.substr(begin, end - begin) + "," + (row == 0 ? std::string("class") : CsvCell(labels[best[row - 1]])) + "\n";
+    begin = end == std::string::npos ? numbers.size() : end + 1;
+  }
+  return out;
+}
+
 /** The prediction of `type` as CSV, with the column names of --help. */
-std::string PredictionCsv(PredictionType type, const Model& model, const Data& data) {
+std::string PredictionCsv(PredictionType type, const ModelFile& file, const Data& data) {
+  const Model& model = file.model;
   const arma::uword K = model.K();
   switch (type) {
     case PredictionType::Response: return FormatCsv({"mean"}, PredictMean(model, data));
@@ -40,6 +69,7 @@ std::string PredictionCsv(PredictionType type, const Model& model, const Data& d
     case PredictionType::Posterior: return FormatCsv(NumberedNames("posterior", K), PredictPosterior(model, data));
     case PredictionType::Density: return FormatCsv({"density"}, PredictDensity(model, data));
     case PredictionType::Experts: return FormatCsv(NumberedNames("mean", K), PredictExpertMeans(model, data));
+    case PredictionType::Classes: return ClassesCsv(file, data);
   }
   return "";  // unreachable: every type is handled above
 }
@@ -56,10 +86,12 @@ int RunPredict(const PredictArguments& args) {
       throw InputError("posterior and density predictions need the response column '" + file.response +
                        "', which data file '" + args.dataPath + "' lacks (columns: " + table.NameList() + ")");
     }
-    response = table.Numeric(file.response);
+    // A categorical response is mapped to the class codes of the fit (an unseen class is an error).
+    response = file.classLabels.empty() ? arma::mat(table.Numeric(file.response))
+                                        : EncodeClasses(table.Get(file.response), file.classLabels);
   }
   const Data data(response, designs.expert, designs.gate);
-  WriteOutput(args.outputPath, PredictionCsv(type, file.model, data));
+  WriteOutput(args.outputPath, PredictionCsv(type, file, data));
   return kExitSuccess;
 }
 
@@ -71,7 +103,8 @@ void AddPredictCommand(CLI::App& app, CommandAction& action) {
   predict->footer(
       "Columns by --type: response -> mean (E[y|x]); gate -> gate.1..gate.K (g_k(x)); posterior -> "
       "posterior.1..posterior.K (membership given x and y); density -> density (p(y|x)); experts -> "
-      "mean.1..mean.K (each expert's mean). posterior and density need the response column.");
+      "mean.1..mean.K (each expert's mean); classes (multinomial experts) -> prob.<label> per class and class "
+      "(the most probable one). posterior and density need the response column.");
   AddModelArgument(*predict, args->modelPath);
   predict->add_option("data", args->dataPath, "CSV file holding the model's covariate columns")
       ->required()

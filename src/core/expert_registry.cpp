@@ -2,6 +2,9 @@
 
 #include "moest/errors.hpp"
 #include "moest/expert/gaussian.hpp"
+#include "moest/expert/multinomial.hpp"
+#include "moest/expert/poisson.hpp"
+#include "moest/expert/student_t.hpp"
 
 namespace moest {
 
@@ -11,6 +14,20 @@ std::unique_ptr<Expert> MakeExpert(const ComponentSpec& spec, arma::uword p) {
     spec.CheckKnown({});
     return std::make_unique<GaussianExpert>(p);
   }
+  if (spec.family == "t") {
+    spec.CheckKnown({"nu"});
+    const std::string nu = spec.Text("nu", "estimate");
+    if (nu == "estimate") return std::make_unique<StudentTExpert>(p, 10.0, true);
+    return std::make_unique<StudentTExpert>(p, spec.Number("nu", 10.0), false);
+  }
+  if (spec.family == "poisson") {
+    spec.CheckKnown({});
+    return std::make_unique<PoissonExpert>(p);
+  }
+  if (spec.family == "multinomial") {
+    spec.CheckKnown({"classes"});
+    return std::make_unique<MultinomialExpert>(p, static_cast<arma::uword>(spec.Integer("classes", 2, 2)));
+  }
   std::string known;
   for (const std::string& name : ExpertFamilies()) known += (known.empty() ? "" : ", ") + name;
   throw InputError("unknown expert family '" + spec.family + "' (known: " + known + ")");
@@ -18,6 +35,6 @@ std::unique_ptr<Expert> MakeExpert(const ComponentSpec& spec, arma::uword p) {
 
 std::unique_ptr<Expert> MakeExpert(const std::string& spec, arma::uword p) { return MakeExpert(ParseSpec(spec), p); }
 
-std::vector<std::string> ExpertFamilies() { return {"gaussian"}; }
+std::vector<std::string> ExpertFamilies() { return {"gaussian", "t", "poisson", "multinomial"}; }
 
 }  // namespace moest

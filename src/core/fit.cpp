@@ -76,6 +76,7 @@ void ValidateFitInput(const Model& model, const Data& data, const FitOptions& op
   CheckFinite(data.y, "the response");
   CheckFinite(data.xExpert, "the expert design");
   CheckFinite(data.xGate, "the gate design");
+  for (arma::uword j = 0; j < K; ++j) model.expert(j).ValidateResponse(data.y);
   const arma::uword k = model.NumParameters();
   if (n <= k) {
     throw InputError("K = " + std::to_string(K) + " needs more rows than its " + std::to_string(k) +

@@ -296,6 +296,7 @@ std::string ModelToJson(const ModelFile& file) {
   j["formula"] = file.formula;
   j["response"] = file.response;
   j["terms"] = {{"expert", file.expertTerms}, {"gate", file.gateTerms}};
+  if (!file.classLabels.empty()) j["class_labels"] = file.classLabels;
   j["K"] = file.model.K();
   j["gate"] = SpecToJson(file.model.gate().Spec());
   j["gate"]["parameters"] = BlocksToJson(file.model.gate().Blocks());
@@ -335,6 +336,7 @@ ModelFile ModelFromJson(const std::string& text, const std::string& source) {
   const Json& terms = Field(j, "terms", source);
   file.expertTerms = Strings(Field(terms, "expert", source), "terms.expert", source);
   file.gateTerms = Strings(Field(terms, "gate", source), "terms.gate", source);
+  if (j.contains("class_labels")) file.classLabels = Strings(j["class_labels"], "class_labels", source);
   const int K = Get<int>(j, "K", source);
   if (K < 1) throw InputError(source + ": K must be at least 1");
   const Json& gate = Field(j, "gate", source);

@@ -1,5 +1,6 @@
 // Tests of the moest command-line tool: they run the built binary (MOEST_CLI_PATH) in a temporary
 // directory per test and check its exit code, stdout, stderr and the files it leaves behind.
+#include <cmath>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -421,6 +422,33 @@ TEST_F(CliTest, InterruptedFitWritesNothing) {
   EXPECT_EQ(WEXITSTATUS(status), 130);
   EXPECT_NE(ReadText(Path("err.txt")).find("interrupted"), std::string::npos);
   EXPECT_EQ(DirectoryEntries(), std::set<std::string>{"err.txt"});
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(CliTest, MultinomialExpertsMapATextResponseToClassesAndBack) {
+  std::string csv = "g,x\n";
+  for (int i = 0; i < 200; ++i) {
+    // A deterministic scramble stands in for uniform draws: P(yes) rises with x.
+    const double x = -1.0 + 2.0 * i / 199.0;
+    const double u = ((i * 7919) % 200) / 200.0;
+    csv += std::string(u < 1.0 / (1.0 + std::exp(-(0.5 + 2.0 * x))) ? "yes" : "no") + "," + std::to_string(x) + "\n";
+  }
+  WriteFile("classes.csv", csv);
+  const RunResult fit = Run({"fit", "classes.csv", "-f", "g ~ x | 1", "-K", "1", "--expert", "multinomial", "-q",
+                             "-o", "m.json"});
+  ASSERT_EQ(fit.exitCode, 0) << fit.err;
+  EXPECT_NE(ReadText(Path("m.json")).find("\"class_labels\""), std::string::npos);
+  const RunResult predict = Run({"predict", "m.json", "classes.csv", "-t", "classes"});
+  ASSERT_EQ(predict.exitCode, 0) << predict.err;
+  EXPECT_EQ(predict.out.substr(0, predict.out.find('\n')), "prob.no,prob.yes,class");
+  WriteFile("unseen.csv", "g,x\nmaybe,0.1\n");
+  const RunResult unseen = Run({"predict", "m.json", "unseen.csv", "-t", "posterior"});
+  EXPECT_EQ(unseen.exitCode, 2);
+  EXPECT_NE(unseen.err.find("class 'maybe' in row 1"), std::string::npos) << unseen.err;
+  EXPECT_EQ(Run({"fit", "classes.csv", "-f", "x ~ 1", "-K", "2", "--expert", "t(df = 3)"}).exitCode, 2);
 }
 
 }  // namespace

@@ -37,8 +37,8 @@ test_that("bad arguments are R errors", {
   expect_error(moe(y ~ x, data = data), "'K', the number of components, is missing")
   expect_error(moe(y ~ x, data = data, K = 2, starts = 0), "'starts' must be a whole number")
   expect_error(moe(y ~ x, data = data, K = 2, seed = -1), "'seed' must be a whole number")
-  expect_error(moe(y ~ x, data = data, K = 2, expert = "poisson"),
-               "unknown expert family 'poisson'")
+  expect_error(moe(y ~ x, data = data, K = 2, expert = "weibull"),
+               "unknown expert family 'weibull'")
   expect_error(moe(y ~ x, data = data, K = 2, gate = 3), "'gate' must be the name of a family")
   expect_error(moe(y ~ x, data = data, K = 2, cluster = rep(1:3, length.out = 100)),
                "labels 1..K = 1..2")

@@ -25,7 +25,8 @@ namespace moest {
  * - NumParameters(): free parameters, for AIC and BIC;
  * - Blocks()/SetBlocks(): the parameters on their natural scale, named, for output and model files.
  * Optional: SetVarianceFloor() for experts with a scale (the absolute floor FitWeighted applies);
- * Spec() when the family takes options.
+ * Spec() when the family takes options; ValidateResponse() when the family restricts y (counts, class
+ * labels): an InputError naming the row at fault, called by ValidateFitInput before any fitting.
  */
 class Expert {
  public:
@@ -45,6 +46,8 @@ class Expert {
   virtual void SetVarianceFloor(double /*floor*/) {}
   /** The family and options that rebuild this expert through MakeExpert (stored in model files). */
   virtual ComponentSpec Spec() const { return {Family(), {}}; }
+  /** InputError when `y` is not a response this family can model (default: any finite y). */
+  virtual void ValidateResponse(const arma::mat& /*y*/) const {}
 };
 
 }  // namespace moest

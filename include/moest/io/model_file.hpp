@@ -20,6 +20,7 @@ struct ModelFile {
   std::vector<std::string> gateTerms;
   std::string expertFamily;
   std::string gateFamily;
+  std::vector<std::string> classLabels;   // categorical response: the label of class 0, 1, ...; else empty
   Model model;
   FitStatistics stats;
   std::string createdBy = "moest";        // "moest CLI" or "moest R package"

@@ -1,0 +1,102 @@
+#include "moest/expert/poisson.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "moest/errors.hpp"
+#include "moest/expert/newton.hpp"
+#include "moest/expert/sampling.hpp"
+#include "moest/model/kernels.hpp"
+
+namespace moest {
+
+PoissonExpert::PoissonExpert(arma::uword p) : beta_(p, arma::fill::zeros) {}
+
+void PoissonExpert::ValidateResponse(const arma::mat& y) const {
+  for (arma::uword i = 0; i < y.n_rows; ++i) {
+    const double v = y(i, 0);
+    if (v < 0.0 || v != std::floor(v)) {
+      std::ostringstream message;
+      message << "poisson expert: the response must be a count (a whole number >= 0), but row " << i + 1
+              << " has " << v;
+      throw InputError(message.str());
+    }
+  }
+}
+
+void PoissonExpert::LogDensity(const Data& data, arma::vec& out) const {
+  const arma::vec eta = data.xExpert * beta_;
+  const double* y = data.y.colptr(0);
+  out.set_size(eta.n_elem);
+  for (arma::uword i = 0; i < eta.n_elem; ++i) out[i] = y[i] * eta[i] - std::exp(eta[i]) - std::lgamma(y[i] + 1.0);
+}
+
+StepReport PoissonExpert::FitWeighted(const Data& data, const arma::vec& weights) {
+  StepReport report;
+  const double total = arma::accu(weights);
+  if (!(total > 1e-10 * static_cast<double>(data.N()))) {
+    report.singular = true;
+    report.note = "its total weight is " + std::to_string(total);
+    return report;
+  }
+  const arma::mat& x = data.xExpert;
+  const arma::vec y = data.y.col(0);
+  arma::vec theta = beta_;
+  if (!started_) {
+    const arma::vec logY = arma::log(y + 0.5);
+    arma::mat xtwx;
+    arma::vec xtwy, start;
+    kernels::WeightedCrossProducts(x, weights.memptr(), logY.memptr(), xtwx, xtwy);
+    if (arma::solve(start, xtwx, xtwy, arma::solve_opts::no_approx) && start.is_finite()) theta = start;
+  }
+  auto objective = [&](const arma::vec& b) {
+    const arma::vec eta = x * b;
+    return arma::dot(weights, y % eta - arma::exp(eta));
+  };
+  auto derivatives = [&](const arma::vec& b, arma::vec& gradient, arma::mat& negHessian) {
+    const arma::vec mu = arma::exp(x * b);
+    gradient = x.t() * (weights % (y - mu));
+    negHessian = x.t() * (x.each_col() % (weights % mu));
+  };
+  const NewtonOutcome outcome = NewtonAscent(objective, derivatives, theta);
+  if (outcome.singular || !theta.is_finite()) {
+    report.singular = true;
+    std::ostringstream note;
+    note << "its weighted Poisson design is singular (total weight " << total << ")";
+    report.note = note.str();
+    return report;
+  }
+  if (outcome.capHit) {
+    report.innerCapHit = true;
+    report.note = "its IRLS stopped at the iteration cap";
+  }
+  beta_ = theta;
+  started_ = true;
+  return report;
+}
+
+void PoissonExpert::Mean(const Data& data, arma::vec& out) const { out = arma::exp(data.xExpert * beta_); }
+
+void PoissonExpert::Sample(const Data& data, Rng& rng, arma::mat& out) const {
+  const arma::vec mu = arma::exp(data.xExpert * beta_);
+  out.set_size(mu.n_elem, 1);
+  for (arma::uword i = 0; i < mu.n_elem; ++i) out(i, 0) = sampling::Poisson(rng, mu[i]);
+}
+
+void PoissonExpert::Unpack(const arma::vec& theta) {
+  beta_ = theta.head(beta_.n_elem);
+  started_ = true;
+}
+
+void PoissonExpert::GradLogDensity(const Data& data, const arma::vec& c, arma::vec& g) const {
+  g = data.xExpert.t() * (c % (data.y.col(0) - arma::exp(data.xExpert * beta_)));
+}
+
+ParameterBlocks PoissonExpert::Blocks() const { return {{"coefficients", beta_}}; }
+
+void PoissonExpert::SetBlocks(const ParameterBlocks& blocks) {
+  beta_ = FindBlock(blocks, "coefficients", beta_.n_elem, 1, "poisson expert");
+  started_ = true;
+}
+
+}  // namespace moest
