@@ -186,7 +186,14 @@ describe_model <- function(x) {
 standard_error_matrices <- function(object) {
   se <- object$standard_errors
   gate <- object$coefficients$gate
-  gate_se <- matrix(se$gate$coefficients, nrow = nrow(gate), dimnames = dimnames(gate))
+  # The gate's errors in the layout of coef()'s gate matrix: a coefficient matrix for softmax-type
+  # gates, bias over centres for distance gates; density gates print their blocks without errors.
+  gate_se <- if (!is.null(se$gate$coefficients)) se$gate$coefficients
+             else if (!is.null(se$gate$centres)) rbind(as.vector(se$gate$bias),
+                                                       matrix(se$gate$centres, ncol = ncol(gate)))
+  gate_se <- if (!is.matrix(gate)) NULL
+             else if (length(gate_se) == length(gate)) matrix(gate_se, nrow = nrow(gate), dimnames = dimnames(gate))
+             else gate * NA_real_
   parameters <- expert_parameter_matrix(object)
   experts <- vapply(se$experts, function(blocks) unlist(lapply(blocks, as.vector)),
                     numeric(nrow(parameters)))
