@@ -35,7 +35,7 @@ build: deps $(BUILD)/CMakeCache.txt
 # The R package, installed into a private library (the root is the package).
 rpkg: deps
 	@mkdir -p $(RLIB)
-	MAKEFLAGS=-j$(JOBS) R CMD INSTALL --preclean --library=$(RLIB) . > $(BUILD)/rpkg-install.log 2>&1 \
+	MAKEFLAGS=-j$(JOBS) R CMD INSTALL --preclean --clean --library=$(RLIB) . > $(BUILD)/rpkg-install.log 2>&1 \
 	  || { tail -40 $(BUILD)/rpkg-install.log; exit 1; }
 	@echo "R package installed in $(RLIB)"
 
