@@ -92,17 +92,8 @@ StepReport MultinomialExpert::FitWeighted(const Data& data, const arma::vec& wei
   };
   arma::vec theta = arma::vectorise(eta_);
   const NewtonOutcome outcome = NewtonAscent(objective, derivatives, theta);
-  if (outcome.singular || !theta.is_finite()) {
-    report.singular = true;
-    std::ostringstream note;
-    note << "its weighted multinomial design is singular (total weight " << total << ")";
-    report.note = note.str();
-    return report;
-  }
-  if (outcome.capHit) {
-    report.innerCapHit = true;
-    report.note = "its IRLS stopped at the iteration cap (are the classes separable?)";
-  }
+  report = NewtonReport(outcome, theta, "multinomial", total, "(are the classes separable?)");
+  if (report.singular) return report;
   eta_ = arma::reshape(theta, p, m);
   return report;
 }

@@ -1,6 +1,7 @@
 #include "moest/expert/newton.hpp"
 
 #include <cmath>
+#include <sstream>
 
 namespace moest {
 
@@ -46,6 +47,21 @@ NewtonOutcome NewtonAscent(const std::function<double(const arma::vec&)>& object
   }
   outcome.capHit = true;
   return outcome;
+}
+
+StepReport NewtonReport(const NewtonOutcome& outcome, const arma::vec& theta, const std::string& what, double total,
+                        const std::string& capHint) {
+  StepReport report;
+  if (outcome.singular || !theta.is_finite()) {
+    report.singular = true;
+    std::ostringstream note;
+    note << "its weighted " << what << " design is singular (total weight " << total << ")";
+    report.note = note.str();
+  } else if (outcome.capHit) {
+    report.innerCapHit = true;
+    report.note = "its IRLS stopped at the iteration cap" + (capHint.empty() ? "" : " " + capHint);
+  }
+  return report;
 }
 
 }  // namespace moest

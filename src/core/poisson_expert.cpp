@@ -59,17 +59,8 @@ StepReport PoissonExpert::FitWeighted(const Data& data, const arma::vec& weights
     negHessian = x.t() * (x.each_col() % (weights % mu));
   };
   const NewtonOutcome outcome = NewtonAscent(objective, derivatives, theta);
-  if (outcome.singular || !theta.is_finite()) {
-    report.singular = true;
-    std::ostringstream note;
-    note << "its weighted Poisson design is singular (total weight " << total << ")";
-    report.note = note.str();
-    return report;
-  }
-  if (outcome.capHit) {
-    report.innerCapHit = true;
-    report.note = "its IRLS stopped at the iteration cap";
-  }
+  report = NewtonReport(outcome, theta, "Poisson", total);
+  if (report.singular) return report;
   beta_ = theta;
   started_ = true;
   return report;

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <functional>
+#include <string>
 
 #include "moest/arma.hpp"
+#include "moest/solver/step_report.hpp"
 
 namespace moest {
 
@@ -22,5 +24,12 @@ struct NewtonOutcome {
 NewtonOutcome NewtonAscent(const std::function<double(const arma::vec&)>& objective,
                            const std::function<void(const arma::vec&, arma::vec&, arma::mat&)>& derivatives,
                            arma::vec& theta, int maxIterations = 50, double tolerance = 1e-10);
+
+/**
+ * The M-step report for a Newton fit of `theta`: singular (with `what` and the total weight in the note)
+ * when the Hessian failed or theta is not finite, the cap (with `capHint` appended) when it was hit.
+ */
+StepReport NewtonReport(const NewtonOutcome& outcome, const arma::vec& theta, const std::string& what, double total,
+                        const std::string& capHint = "");
 
 }  // namespace moest
