@@ -60,13 +60,14 @@ moe_gate <- function(family, ...) {
 #' @param fit A `"moe"` object fitted by [moe()] (it must hold its data).
 #' @param x The name of a gate covariate; by default the first one.
 #' @param n Number of grid points.
+#' @param main The plot title; by default "Gate weights (family)".
 #' @param ... Further graphical parameters passed to [graphics::matplot()].
 #' @return A data frame of the grid and the weights (one column per component), invisibly.
 #' @examples
 #' fit <- moe(tuned ~ stretchratio, data = tonedata, K = 2, seed = 1, starts = 2)
 #' plot_gate(fit)
 #' @export
-plot_gate <- function(fit, x = NULL, n = 200L, ...) {
+plot_gate <- function(fit, x = NULL, n = 200L, main = NULL, ...) {
   if (!has_data(fit)) stop_no_data("plot_gate()")
   variables <- all.vars(fit$terms$gate)
   if (length(variables) == 0L) stop("plot_gate: the gate has no covariates", call. = FALSE)
@@ -84,8 +85,9 @@ plot_gate <- function(fit, x = NULL, n = 200L, ...) {
   grid[[x]] <- seq(min(covariate, na.rm = TRUE), max(covariate, na.rm = TRUE), length.out = n)
   weights <- stats::predict(fit, newdata = grid, type = "gate")
   colours <- seq_len(fit$K) + 1L
+  if (is.null(main)) main <- sprintf("Gate weights (%s)", fit$gate)
   graphics::matplot(grid[[x]], weights, type = "l", lty = 1, lwd = 2, col = colours, ylim = c(0, 1),
-                    xlab = x, ylab = "gate weight", main = sprintf("Gate weights (%s)", fit$gate), ...)
+                    xlab = x, ylab = "gate weight", main = main, ...)
   graphics::legend("topright", legend = component_names(fit$K), col = colours, lty = 1, bty = "n")
   out <- data.frame(grid[[x]], weights)
   names(out) <- c(x, component_names(fit$K))

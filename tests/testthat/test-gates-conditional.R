@@ -63,10 +63,12 @@ test_that("plot_gate() and plot(which = 3) draw the gate weights", {
   path <- tempfile(fileext = ".pdf")
   grDevices::pdf(path)
   curves <- plot_gate(fit, n = 50)
+  titled <- plot_gate(fit, n = 50, main = "a title of the user's")  # no clash with the default
   plot(fit, which = 3)
   grDevices::dev.off()
   unlink(path)
   expect_equal(dim(curves), c(50L, 3L))
+  expect_identical(titled, curves)
   expect_equal(unname(rowSums(curves[, -1L])), rep(1, 50), tolerance = 1e-12)
   expect_error(plot_gate(fit, x = "nothing"), "gate covariate")
 })
