@@ -23,7 +23,12 @@
 #' @param data A data frame holding the variables of `formula` (if missing, they are taken from the
 #'   formula's environment).
 #' @param K The number of components, a positive whole number.
-#' @param expert The expert family; `"gaussian"` (linear regression with normal errors).
+#' @param expert The expert family: `"gaussian"` (linear regression with normal errors), `"t"`
+#'   (robust Student-t regression; `"t(nu = 4)"` fixes the degrees of freedom), `"poisson"`
+#'   (log-linear counts) or `"multinomial"` (multinomial logistic regression for a factor,
+#'   character, logical or whole-number response; the first class is the reference, the classes
+#'   are set from the data, and `predict(type = "probabilities")` and `type = "class"` give class
+#'   predictions).
 #' @param gate The gate family with its options, as a string. Conditional gates (fitted on the
 #'   likelihood of y given x): `"softmax"` (a multinomial logit on the gate terms),
 #'   `"softmax(temperature = 0.5)"`, `"softmax(top_k = 2)"`, `"softmax(transform = tanh)"`,
@@ -91,12 +96,15 @@ moe <- function(formula, data, K, expert = "gaussian", gate = "softmax", starts 
   if (!inherits(control, "moe_control")) control <- do.call(moe_control, as.list(control))
   if (missing(data)) data <- environment(formula)
   action <- if (missing(na.action)) getOption("na.action", "na.omit") else na.action
-  built <- moe_frame(formula, data, action)
+  categorical <- is_multinomial(expert)
+  built <- moe_frame(formula, data, action, categorical)
+  if (categorical) expert <- multinomial_spec(expert, length(built$class_labels), built$response)
   if (grepl("_density", gate, fixed = TRUE)) check_density_covariates(built, gate)
   partition <- moe_partition(cluster, K, built)
   seed <- resolve_seed(seed)
 
-  options <- c(unclass(control), list(starts = as.integer(starts), partition = partition))
+  options <- c(unclass(control), list(starts = as.integer(starts), partition = partition,
+                                      class_labels = as.character(built$class_labels)))
   result <- call_core(moe_fit_cpp(built$y, built$x$expert, built$x$gate, as.integer(K), expert,
                                   gate, options, seed, built$formula_text, built$response), call)
   for (note in result$messages) message("moe: ", note)
@@ -108,9 +116,17 @@ moe <- function(formula, data, K, expert = "gaussian", gate = "softmax", starts 
                  model = built$model, x = built$x, y = built$y, data = built$data,
                  control = control)
   object[names(fields)] <- fields
-  names(result$fitted) <- rownames(built$model)
-  object$fitted.values <- result$fitted
-  object$residuals <- built$y - result$fitted
+  if (categorical) {
+    # As for nnet::multinom: fitted values are the class probabilities, residuals the indicator of
+    # the observed class minus them.
+    object$fitted.values <- class_probability_matrix(result$class_probabilities, built$class_labels,
+                                                     rownames(built$model))
+    object$residuals <- categorical_residuals(built$y, object$fitted.values)
+  } else {
+    names(result$fitted) <- rownames(built$model)
+    object$fitted.values <- result$fitted
+    object$residuals <- built$y - result$fitted
+  }
   object$posterior <- component_matrix(result$posterior, rownames(built$model))
   if (object$status != "converged") {
     warning(sprintf("moe: the fit ended with status '%s': %s", object$status, object$message),
@@ -144,7 +160,7 @@ check_density_covariates <- function(built, gate) {
 }
 
 # The model frame, designs and response of a fit, after the checks a user needs.
-moe_frame <- function(formula, data, na.action) {
+moe_frame <- function(formula, data, na.action, categorical = FALSE) {
   spec <- Formula::as.Formula(formula)
   parts <- length(spec)
   if (parts[1L] != 1L) stop("the formula needs one response left of '~'", call. = FALSE)
@@ -158,7 +174,8 @@ moe_frame <- function(formula, data, na.action) {
   if (is.character(na.action)) na.action <- get(na.action, mode = "function")
   frame <- stats::model.frame(spec, data = data, na.action = na.action, drop.unused.levels = TRUE)
   response <- names(frame)[1L]
-  y <- check_response(stats::model.response(frame), response)
+  classes <- if (categorical) categorical_response(stats::model.response(frame), response)
+  y <- if (categorical) classes$codes else check_response(stats::model.response(frame), response)
   expert <- stats::model.matrix(spec, data = frame, rhs = 1L)
   gate <- if (parts[2L] == 2L) stats::model.matrix(spec, data = frame, rhs = 2L) else expert
   if (ncol(expert) == 0L) stop("the expert part of the formula has no terms", call. = FALSE)
@@ -172,7 +189,7 @@ moe_frame <- function(formula, data, na.action) {
   rownames(raw) <- rownames(frame)
   list(formula = spec, model = frame, y = stats::setNames(y, rownames(frame)),
        x = list(expert = strip_design(expert), gate = strip_design(gate)),
-       response = response, data = raw, n_all = nrow(all_rows),
+       response = response, class_labels = classes$labels, data = raw, n_all = nrow(all_rows),
        terms = moe_terms(spec, stats::terms(frame)),
        xlevels = stats::.getXlevels(stats::terms(frame), frame),
        contrasts = list(expert = attr(expert, "contrasts"), gate = attr(gate, "contrasts")),

@@ -23,7 +23,8 @@ moe_from_json <- function(json, formula = NULL) {
     solver = if (is.null(stats$solver)) "em" else stats$solver,
     gradient_norm = if (is.null(stats$gradient_norm)) NA_real_ else stats$gradient_norm,
     standard_errors = stats$standard_errors, diagnostics = stats$diagnostics,
-    created_by = spec$created_by, json = json)
+    created_by = spec$created_by,
+    class_labels = if (length(spec$class_labels) > 0L) spec$class_labels, json = json)
   object$terms <- if (!is.null(formula)) moe_terms_from_formula(formula)
   class(object) <- "moe"
   object
@@ -43,8 +44,9 @@ moe_coefficients <- function(info, spec) {
   }
   if (is.matrix(gate)) dimnames(gate) <- list(spec$gate_terms, comps)
   experts <- vapply(info$experts, function(blocks) as.vector(blocks$coefficients),
-                    numeric(length(spec$expert_terms)))
-  experts <- matrix(experts, ncol = spec$K, dimnames = list(spec$expert_terms, comps))
+                    numeric(length(info$experts[[1L]]$coefficients)))
+  experts <- matrix(experts, ncol = spec$K,
+                    dimnames = list(expert_coefficient_names(spec), comps))
   out <- list(gate = gate, experts = experts)
   scalars <- setdiff(names(info$experts[[1L]]), "coefficients")
   for (name in scalars) {
@@ -52,6 +54,13 @@ moe_coefficients <- function(info, spec) {
                                    comps)
   }
   out
+}
+
+# The expert terms, or for multinomial experts (one coefficient vector per class after the first)
+# "class:term" for every class but the reference.
+expert_coefficient_names <- function(spec) {
+  if (length(spec$class_labels) == 0L) return(spec$expert_terms)
+  paste0(rep(spec$class_labels[-1L], each = length(spec$expert_terms)), ":", spec$expert_terms)
 }
 
 # A model file's formula text as a Formula; NULL (with prediction then impossible) if R cannot

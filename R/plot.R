@@ -47,6 +47,7 @@ plot.moe <- function(x, which = if (has_data(x)) c(1L, 2L) else 2L,
 
 plot_moe_data <- function(x, ...) {
   if (!has_data(x)) stop_no_data("plot(which = 1)")
+  if (!is.null(x$class_labels)) return(plot_class_probabilities(x, ...))
   colours <- seq_len(x$K) + 1L
   membership <- max.col(x$posterior, ties.method = "first")
   variables <- all.vars(x$terms$expert)
@@ -84,4 +85,25 @@ plot_moe_rate <- function(x, ...) {
   if (is.finite(theory)) graphics::abline(h = theory, lty = 2, col = "blue")
   graphics::abline(h = 1, lty = 3, col = "red")
   invisible(rate)
+}
+
+# Multinomial experts: the fitted class probabilities against the one numeric expert covariate, with
+# the observed classes as a rug (each class at its own height, in its colour).
+plot_class_probabilities <- function(x, ...) {
+  variables <- all.vars(x$terms$expert)
+  if (length(variables) != 1L || !is.numeric(x$data[[variables]])) {
+    stop("plot(which = 1) of multinomial experts needs exactly one numeric expert covariate",
+         call. = FALSE)
+  }
+  covariate <- x$data[[variables]]
+  grid <- x$data[rep(1L, 200L), , drop = FALSE]
+  grid[[variables]] <- seq(min(covariate), max(covariate), length.out = 200L)
+  p <- stats::predict(x, grid, type = "probabilities")
+  colours <- seq_along(x$class_labels) + 1L
+  graphics::matplot(grid[[variables]], p, type = "l", lty = 1, lwd = 2, col = colours,
+                    ylim = c(0, 1), xlab = variables, ylab = "class probability",
+                    main = "Fitted class probabilities", ...)
+  heights <- seq(0.02, 0.98, length.out = length(x$class_labels))
+  graphics::points(covariate, heights[x$y + 1], col = colours[x$y + 1], pch = "|", cex = 0.6)
+  graphics::legend("topright", legend = x$class_labels, col = colours, lty = 1, bty = "n")
 }

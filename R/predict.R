@@ -10,6 +10,10 @@
 #' * `"posterior"`: the posterior membership probabilities given the response, an n x K matrix;
 #' * `"density"`: the mixture density \eqn{p(y | x, z)} at the observed response;
 #' * `"experts"`: every expert's mean \eqn{\mu_k(x)}, an n x K matrix.
+#' * `"probabilities"` (multinomial experts): the class probabilities
+#'   \eqn{P(y = c | x, z) = \sum_k g_k(z) P_k(y = c | x)}{P(y = c | x, z) = sum_k g_k(z) P_k(y = c | x)},
+#'   an n x C matrix with the classes as column names;
+#' * `"class"` (multinomial experts): the most probable class, a factor with the fit's classes.
 #'
 #' `"posterior"` and `"density"` need the response in `newdata`. Rows of `newdata` with missing
 #' values give `NA`. Factors in `newdata` must have the levels seen in the fit (for a model read from
@@ -21,8 +25,9 @@
 #'   none, so `newdata` is then required.
 #' @param type The kind of prediction (see Details).
 #' @param ... Ignored.
-#' @return For `"response"` and `"density"` a numeric vector, otherwise an n x K matrix with columns
-#'   `Comp.1`, `Comp.2`, ...; one row per row of `newdata`.
+#' @return For `"response"` and `"density"` a numeric vector, for `"class"` a factor, for
+#'   `"probabilities"` an n x C matrix with the classes as columns, otherwise an n x K matrix with
+#'   columns `Comp.1`, `Comp.2`, ...; one row per row of `newdata`.
 #' @examples
 #' fit <- moe(tuned ~ stretchratio, data = tonedata, K = 2, seed = 1, starts = 3)
 #' new <- data.frame(stretchratio = c(1.5, 2, 2.5))
@@ -32,8 +37,10 @@
 #' head(predict(fit, tonedata, type = "posterior"))
 #' @export
 predict.moe <- function(object, newdata,
-                        type = c("response", "gate", "posterior", "density", "experts"), ...) {
+                        type = c("response", "gate", "posterior", "density", "experts",
+                                 "probabilities", "class"), ...) {
   type <- match.arg(type)
+  if (type %in% c("probabilities", "class")) return(predict_classes(object, newdata, type))
   needs_response <- type %in% c("posterior", "density")
   if (missing(newdata) || is.null(newdata)) {
     if (!has_data(object)) stop_no_data("predict() without newdata")
@@ -70,8 +77,11 @@ moe_design <- function(object, newdata, response = FALSE) {
     full <- stats::delete.response(full)
   }
   frame <- stats::model.frame(full, newdata, na.action = stats::na.pass, xlev = object$xlevels)
-  design <- list(rows = rownames(frame),
-                 y = if (response) as.numeric(stats::model.response(frame)) else NULL)
+  y <- if (response) stats::model.response(frame)
+  if (response && !is.null(object$class_labels)) {
+    y <- categorical_codes(y, object$class_labels, object$response)
+  }
+  design <- list(rows = rownames(frame), y = if (response) as.numeric(y))
   for (part in c("expert", "gate")) {
     x <- stats::model.matrix(object$terms[[part]], frame, contrasts.arg = object$contrasts[[part]])
     expected <- object$terms_names[[part]]
@@ -101,7 +111,25 @@ core_predict <- function(object, design, type, call) {
     out[ok] <- value
     return(stats::setNames(out, design$rows))
   }
-  out <- matrix(NA_real_, n, object$K)
+  out <- matrix(NA_real_, n, ncol(value))
   out[ok, ] <- value
+  if (type == "probabilities") return(class_probability_matrix(out, object$class_labels, design$rows))
   component_matrix(out, design$rows)
+}
+
+# Class probabilities (n x C) or the most probable class (a factor) of a multinomial-expert fit.
+predict_classes <- function(object, newdata, type) {
+  if (is.null(object$class_labels)) {
+    stop(sprintf("type = '%s' needs multinomial experts, but this model has %s experts", type,
+                 object$expert), call. = FALSE)
+  }
+  if (missing(newdata) || is.null(newdata)) {
+    if (!has_data(object)) stop_no_data("predict() without newdata")
+    p <- stats::napredict(object$na.action, object$fitted.values)
+  } else {
+    p <- core_predict(object, moe_design(object, newdata), "probabilities", sys.call(-1L))
+  }
+  if (type == "probabilities") return(p)
+  best <- apply(p, 1L, function(row) if (anyNA(row)) NA_integer_ else which.max(row))
+  stats::setNames(factor(object$class_labels[best], levels = object$class_labels), rownames(p))
 }

@@ -13,7 +13,8 @@
 #' @param newdata Optional data frame of covariates to simulate at; required for a model read from
 #'   a file, which stores no data.
 #' @param ... Ignored.
-#' @return A data frame with `nsim` columns `sim_1`, `sim_2`, ..., one row per observation, and
+#' @return A data frame with `nsim` columns `sim_1`, `sim_2`, ... (factors of the fit's classes for
+#'   multinomial experts), one row per observation, and
 #'   attribute `"seed"` holding the seed used (as [stats::simulate()]).
 #' @examples
 #' fit <- moe(tuned ~ stretchratio, data = tonedata, K = 2, seed = 1, starts = 3)
@@ -37,6 +38,10 @@ simulate.moe <- function(object, nsim = 1, seed = NULL, newdata = NULL, ...) {
   out <- matrix(NA_real_, length(ok), nsim)
   out[ok, ] <- draws
   out <- as.data.frame(out)
+  if (!is.null(object$class_labels)) {
+    # Multinomial experts draw class codes 0..C-1: give them back as the fit's classes.
+    out[] <- lapply(out, function(code) factor(object$class_labels[code + 1L], levels = object$class_labels))
+  }
   names(out) <- paste0("sim_", seq_len(nsim))
   rownames(out) <- design$rows
   attr(out, "seed") <- seed

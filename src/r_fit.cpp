@@ -99,6 +99,9 @@ Rcpp::List moe_fit_cpp(Rcpp::NumericVector y, Rcpp::NumericMatrix x_expert, Rcpp
   file.expertFamily = expert;
   file.gateFamily = gate;
   file.createdBy = "moest R package";
+  if (options.containsElementNamed("class_labels")) {
+    file.classLabels = Rcpp::as<std::vector<std::string>>(options["class_labels"]);
+  }
 
   const moest::Model prototype = moest::Model::Make(expert, gate, xExpert.n_cols, xGate.n_cols,
                                                     static_cast<arma::uword>(K));
@@ -115,9 +118,13 @@ Rcpp::List moe_fit_cpp(Rcpp::NumericVector y, Rcpp::NumericMatrix x_expert, Rcpp
 
   file.model = result.model;
   file.stats = result.stats;
-  return Rcpp::List::create(Rcpp::Named("json") = moest::ModelToJson(file),
-                            Rcpp::Named("posterior") = result.responsibilities,
-                            Rcpp::Named("fitted") = moest_r::AsVector(moest::PredictMean(result.model, data)),
-                            Rcpp::Named("interrupted") = observer.Interrupted(),
-                            Rcpp::Named("messages") = observer.Messages());
+  Rcpp::List out = Rcpp::List::create(Rcpp::Named("json") = moest::ModelToJson(file),
+                                      Rcpp::Named("posterior") = result.responsibilities,
+                                      Rcpp::Named("fitted") = moest_r::AsVector(moest::PredictMean(result.model, data)),
+                                      Rcpp::Named("interrupted") = observer.Interrupted(),
+                                      Rcpp::Named("messages") = observer.Messages());
+  if (!file.classLabels.empty()) {
+    out["class_probabilities"] = Rcpp::wrap(moest::PredictClassProbabilities(result.model, data));
+  }
+  return out;
 }

@@ -123,7 +123,8 @@ Rcpp::List moe_model_info(std::string json) {
       Rcpp::Named("formula") = file.formula, Rcpp::Named("response") = file.response,
       Rcpp::Named("expert_terms") = file.expertTerms, Rcpp::Named("gate_terms") = file.gateTerms,
       Rcpp::Named("expert") = file.expertFamily, Rcpp::Named("gate") = file.gateFamily,
-      Rcpp::Named("K") = static_cast<int>(file.model.K()), Rcpp::Named("created_by") = file.createdBy);
+      Rcpp::Named("K") = static_cast<int>(file.model.K()), Rcpp::Named("created_by") = file.createdBy,
+      Rcpp::Named("class_labels") = file.classLabels);
   return Rcpp::List::create(Rcpp::Named("model") = model,
                             Rcpp::Named("gate") = BlocksToList(file.model.gate().Blocks()),
                             Rcpp::Named("experts") = experts, Rcpp::Named("stats") = StatsToList(file.stats));
@@ -131,7 +132,8 @@ Rcpp::List moe_model_info(std::string json) {
 
 //' Predictions of a model (internal; use predict()).
 //' @param json model-file JSON; @param y response (numeric(0) unless type needs it);
-//' @param x_expert,x_gate design matrices; @param type response, gate, posterior, density, experts.
+//' @param x_expert,x_gate design matrices; @param type response, gate, posterior, density, experts,
+//'   probabilities (class probabilities of multinomial experts, n x C).
 //' @return a vector (response, density) or an n x K matrix.
 //' @noRd
 // [[Rcpp::export]]
@@ -145,6 +147,7 @@ SEXP moe_predict_cpp(std::string json, Rcpp::NumericVector y, Rcpp::NumericMatri
   if (type == "gate") return Rcpp::wrap(moest::PredictGate(file.model, data));
   if (type == "posterior") return Rcpp::wrap(moest::PredictPosterior(file.model, data));
   if (type == "experts") return Rcpp::wrap(moest::PredictExpertMeans(file.model, data));
+  if (type == "probabilities") return Rcpp::wrap(moest::PredictClassProbabilities(file.model, data));
   throw moest::InputError("unknown prediction type '" + type + "'");
 }
 
