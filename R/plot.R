@@ -45,16 +45,16 @@ plot.moe <- function(x, which = if (has_data(x)) c(1L, 2L) else 2L,
   invisible(x)
 }
 
-plot_moe_data <- function(x, ...) {
+plot_moe_data <- function(x, main = NULL, ...) {
   if (!has_data(x)) stop_no_data("plot(which = 1)")
-  if (!is.null(x$class_labels)) return(plot_class_probabilities(x, ...))
+  if (!is.null(x$class_labels)) return(plot_class_probabilities(x, main = main, ...))
   colours <- seq_len(x$K) + 1L
   membership <- max.col(x$posterior, ties.method = "first")
   variables <- all.vars(x$terms$expert)
   if (length(variables) == 1L && is.numeric(x$data[[variables]])) {
     covariate <- x$data[[variables]]
     graphics::plot(covariate, x$y, col = colours[membership], pch = 20, xlab = variables,
-                   ylab = x$response, main = "Data and fitted experts", ...)
+                   ylab = x$response, main = if (is.null(main)) "Data and fitted experts" else main, ...)
     grid <- x$data[rep(1L, 200L), , drop = FALSE]
     grid[[variables]] <- seq(min(covariate), max(covariate), length.out = 200L)
     graphics::matlines(grid[[variables]], stats::predict(x, grid, type = "experts"),
@@ -62,7 +62,7 @@ plot_moe_data <- function(x, ...) {
   } else {
     graphics::plot(x$fitted.values, x$y, col = colours[membership], pch = 20,
                    xlab = "fitted conditional mean", ylab = x$response,
-                   main = "Observed against fitted", ...)
+                   main = if (is.null(main)) "Observed against fitted" else main, ...)
     graphics::abline(0, 1, lty = 2)
   }
   graphics::legend("topleft", legend = component_names(x$K), col = colours, pch = 20, lty = 1,
@@ -89,7 +89,7 @@ plot_moe_rate <- function(x, ...) {
 
 # Multinomial experts: the fitted class probabilities against the one numeric expert covariate, with
 # the observed classes as a rug (each class at its own height, in its colour).
-plot_class_probabilities <- function(x, ...) {
+plot_class_probabilities <- function(x, main = NULL, ...) {
   variables <- all.vars(x$terms$expert)
   if (length(variables) != 1L || !is.numeric(x$data[[variables]])) {
     stop("plot(which = 1) of multinomial experts needs exactly one numeric expert covariate",
@@ -102,7 +102,7 @@ plot_class_probabilities <- function(x, ...) {
   colours <- seq_along(x$class_labels) + 1L
   graphics::matplot(grid[[variables]], p, type = "l", lty = 1, lwd = 2, col = colours,
                     ylim = c(0, 1), xlab = variables, ylab = "class probability",
-                    main = "Fitted class probabilities", ...)
+                    main = if (is.null(main)) "Fitted class probabilities" else main, ...)
   heights <- seq(0.02, 0.98, length.out = length(x$class_labels))
   graphics::points(covariate, heights[x$y + 1], col = colours[x$y + 1], pch = "|", cex = 0.6)
   graphics::legend("topright", legend = x$class_labels, col = colours, lty = 1, bty = "n")
