@@ -94,7 +94,8 @@ RatesPreset PresetFromModelFile(const RatesArguments& args) {
   RatesPreset preset;
   preset.name = "truth";
   preset.description = "the model in '" + args.truthPath + "'";
-  preset.truth = {file.model, kCovariateKinds.at(args.covariates), expertCovariates.size(), !gateCovariates.empty()};
+  preset.truth = {file.model, kCovariateKinds.at(args.covariates), static_cast<arma::uword>(expertCovariates.size()),
+                  !gateCovariates.empty()};
   const std::string gate = file.model.gate().Family();
   preset.options.exponents = file.model.gate().IsJoint() ? VoronoiExponents::GaussianGate()
                              : gate == "laplace"         ? VoronoiExponents::LaplaceGate()

@@ -22,7 +22,7 @@ moest::RatesPreset PresetFromJson(const std::string& json, const std::string& co
   const moest::CovariateKind kind = covariates == "uniform" ? moest::CovariateKind::Uniform
                                     : covariates == "gate"  ? moest::CovariateKind::GateMixture
                                                             : moest::CovariateKind::Grid;
-  preset.truth = {file.model, kind, file.expertTerms.size() - 1, file.gateTerms.size() > 1};
+  preset.truth = {file.model, kind, static_cast<arma::uword>(file.expertTerms.size() - 1), file.gateTerms.size() > 1};
   preset.options.exponents = file.model.gate().IsJoint()          ? moest::VoronoiExponents::GaussianGate()
                              : file.model.gate().Family() == "laplace" ? moest::VoronoiExponents::LaplaceGate()
                                                                        : moest::VoronoiExponents::Softmax();

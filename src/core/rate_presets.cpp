@@ -147,9 +147,9 @@ RatesPreset Multinomial(const std::string& variant, bool quick) {
   StudyOptions& o = preset.options;
   o.fittedK = {2, 3};
   o.noise = {0.005, 0.05, 0.0, -0.083, -0.083, false};
-  o.sizes = quick ? LogSizes(1000, 8000, 4) : LogSizes(1000, 100000, 40);
-  o.replicates = quick ? 3 : 20;
-  if (quick) o.maxIterations = 200;
+  o.sizes = quick ? LogSizes(500, 4000, 4) : LogSizes(1000, 100000, 40);
+  o.replicates = quick ? 2 : 20;
+  if (quick) o.maxIterations = 100;
   return preset;
 }
 
@@ -176,9 +176,9 @@ RatesPreset LaplaceOrSoftmax(bool laplace, bool quick) {
   StudyOptions& o = preset.options;
   o.fittedK = {2, 3};
   o.exponents = laplace ? VoronoiExponents::LaplaceGate() : VoronoiExponents::Softmax();
-  o.sizes = quick ? LogSizes(1000, 8000, 4) : LogSizes(1000, 100000, 40);
-  o.replicates = quick ? 3 : 20;
-  if (quick) o.maxIterations = 300;
+  o.sizes = quick ? LogSizes(500, 4000, 4) : LogSizes(1000, 100000, 40);
+  o.replicates = quick ? 2 : 20;
+  if (quick) o.maxIterations = 100;
   return preset;
 }
 

@@ -1,5 +1,6 @@
 #include "moest/rates/study.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -166,8 +167,10 @@ struct Task {
 };
 
 /** Fits one replicate and returns its CSV row. */
-std::string RunTask(const RatesTruth& truth, const StudyOptions& options, const MixingAtoms& trueAtoms,
+std::string RunTask(const RatesTruth& sharedTruth, const StudyOptions& options, const MixingAtoms& trueAtoms,
                     const Task& task, Observer& observer, bool& interrupted) {
+  // A Model keeps scratch buffers (and a softmax gate its last weights): one copy per task and thread.
+  const RatesTruth truth = sharedTruth;
   const std::uint64_t dataSeed = Rng::DeriveSeed(Rng::DeriveSeed(options.seed, task.n), static_cast<std::uint64_t>(task.replicate));
   Rng dataRng(dataSeed);
   const arma::mat x = StudyCovariates(truth, task.n, dataRng);
@@ -368,8 +371,10 @@ StudyTable RunRatesStudy(const RatesTruth& truth, const StudyOptions& options, O
   std::size_t reported = static_cast<std::size_t>(-1);
   auto lastCheckpoint = std::chrono::steady_clock::now();
   const std::function<void()> onMaster = [&]() {
+    // At most about a hundred progress reports, and always the last.
     const std::size_t now = completed.load();
-    if (now != reported) {
+    if (reported == static_cast<std::size_t>(-1) || (now * 100 / std::max<std::size_t>(pending.size(), 1)) !=
+                                                        (reported * 100 / std::max<std::size_t>(pending.size(), 1))) {
       observer.OnProgress("replicates", now, pending.size());
       reported = now;
     }
@@ -385,13 +390,8 @@ StudyTable RunRatesStudy(const RatesTruth& truth, const StudyOptions& options, O
   onMaster();
 
   std::string failure;
-  const long count = static_cast<long>(pending.size());
-#ifdef _OPENMP
-  const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-#endif
-  for (long p = 0; p < count; ++p) {
-    if (stop) continue;
+  auto runOne = [&](long p) {
+    if (stop) return;
 #ifdef _OPENMP
     const bool master = omp_get_thread_num() == 0;
 #else
@@ -416,9 +416,23 @@ StudyTable RunRatesStudy(const RatesTruth& truth, const StudyOptions& options, O
       if (failure.empty()) failure = e.what();
       stop = true;
     }
+  };
+  const long count = static_cast<long>(pending.size());
+#ifdef _OPENMP
+  const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
+#else
+  const int threads = 1;
+#endif
+  if (threads > 1) {
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (long p = 0; p < count; ++p) runOne(p);
+  } else {
+    // No parallel region at all: Armadillo's own OpenMP loops then behave as in a plain fit (inside an
+    // inactive one-thread region they would open a nested team that spins on a busy machine).
+    for (long p = 0; p < count; ++p) runOne(p);
   }
   if (!failure.empty()) throw InputError(failure);
-  observer.OnProgress("replicates", completed.load(), pending.size());
+  if (completed.load() != reported) observer.OnProgress("replicates", completed.load(), pending.size());
   table.rows = collect();
   table.interrupted = stop.load();
   if (!options.outputPath.empty()) WriteFileAtomically(options.outputPath, table.Csv());

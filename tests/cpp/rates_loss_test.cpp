@@ -131,11 +131,11 @@ TEST(VoronoiLoss, MultinomialExpertsByHand) {
 
 TEST(Wasserstein, TransportByHand) {
   // Masses (0.5, 0.5) to (1): everything moves, cost 0.5 * 1 + 0.5 * 3.
-  EXPECT_NEAR(TransportCost({0.5, 0.5}, {1.0}, arma::mat{{1.0}, {3.0}}), 2.0, 1e-14);
+  EXPECT_NEAR(TransportCost(arma::vec{0.5, 0.5}, arma::vec{1.0}, arma::mat(arma::vec{1.0, 3.0})), 2.0, 1e-14);
   // A 2 x 2 problem whose optimum is the anti-diagonal.
-  EXPECT_NEAR(TransportCost({0.4, 0.6}, {0.6, 0.4}, arma::mat{{5.0, 1.0}, {1.0, 5.0}}), 0.4 * 1 + 0.6 * 1 - 0.0 + 0.0, 1e-12);
+  EXPECT_NEAR(TransportCost(arma::vec{0.4, 0.6}, arma::vec{0.6, 0.4}, arma::mat{{5.0, 1.0}, {1.0, 5.0}}), 1.0, 1e-12);
   // Unequal masses: 0.3 -> col 2 (cost 1), 0.2 -> col 1 (cost 2)... checked against the LP optimum.
-  EXPECT_NEAR(TransportCost({0.5, 0.5}, {0.3, 0.7}, arma::mat{{2.0, 1.0}, {0.0, 4.0}}),
+  EXPECT_NEAR(TransportCost(arma::vec{0.5, 0.5}, arma::vec{0.3, 0.7}, arma::mat{{2.0, 1.0}, {0.0, 4.0}}),
               0.3 * 0.0 + 0.2 * 4.0 + 0.5 * 1.0, 1e-12);
 }
 

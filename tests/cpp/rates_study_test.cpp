@@ -125,7 +125,7 @@ TEST(RatesStudy, NearTrueStartUsesEveryTrueAtom) {
 }
 
 TEST(RatesSlopes, OlsByHandAndTheoryTable) {
-  const arma::vec ols = OlsSlope({0.0, 1.0, 2.0, 3.0}, {1.0, 0.4, 0.1, -0.5});
+  const arma::vec ols = OlsSlope(arma::vec{0.0, 1.0, 2.0, 3.0}, arma::vec{1.0, 0.4, 0.1, -0.5});
   EXPECT_NEAR(ols[0], -0.48, 1e-12);  // sxy = -2.4, sxx = 5
   EXPECT_LT(ols[1], ols[0]);
   EXPECT_GT(ols[2], ols[0]);
