@@ -26,7 +26,7 @@ void AddGateParts(const Gate& gate, MixingAtoms& atoms) {
   bool weighted = false;
   for (const ParameterBlock& block : gate.Blocks()) {
     const arma::mat& v = block.value;
-    if (block.name == "coefficients") {  // softmax family: intercept row, then slopes
+    if (block.name == "coefficients" && gate.Family() == "softmax") {  // intercept row, then slopes
       atoms.logWeight = v.row(0);
       atoms.logWeightShift = true;
       weighted = true;
