@@ -58,3 +58,11 @@ moe_set_parameters_cpp <- function(json, gate, experts) {
     .Call(`_moest_moe_set_parameters_cpp`, json, gate, experts)
 }
 
+moe_rates_presets_cpp <- function() {
+    .Call(`_moest_moe_rates_presets_cpp`)
+}
+
+moe_rates_cpp <- function(preset_name, truth_json, covariates, sizes, replicates, K, one_step, threads, seed, quick, start, starts, output, resume, n0, verbose) {
+    .Call(`_moest_moe_rates_cpp`, preset_name, truth_json, covariates, sizes, replicates, K, one_step, threads, seed, quick, start, starts, output, resume, n0, verbose)
+}
+

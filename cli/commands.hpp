@@ -16,5 +16,7 @@ void AddSummaryCommand(CLI::App& app, CommandAction& action);
 void AddPredictCommand(CLI::App& app, CommandAction& action);
 /** `moest simulate MODEL.json [-n N] [--covariates X.csv]`: draws from a fitted model, as CSV. */
 void AddSimulateCommand(CLI::App& app, CommandAction& action);
+/** `moest rates --preset NAME | --truth MODEL.json`: a convergence-rate study and its slope table. */
+void AddRatesCommand(CLI::App& app, CommandAction& action);
 
 }  // namespace moest::cli

@@ -107,6 +107,42 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// moe_rates_presets_cpp
+Rcpp::List moe_rates_presets_cpp();
+RcppExport SEXP _moest_moe_rates_presets_cpp() {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    rcpp_result_gen = Rcpp::wrap(moe_rates_presets_cpp());
+    return rcpp_result_gen;
+END_RCPP
+}
+// moe_rates_cpp
+Rcpp::List moe_rates_cpp(std::string preset_name, std::string truth_json, std::string covariates, Rcpp::IntegerVector sizes, int replicates, Rcpp::IntegerVector K, int one_step, int threads, double seed, bool quick, std::string start, int starts, std::string output, bool resume, double n0, bool verbose);
+RcppExport SEXP _moest_moe_rates_cpp(SEXP preset_nameSEXP, SEXP truth_jsonSEXP, SEXP covariatesSEXP, SEXP sizesSEXP, SEXP replicatesSEXP, SEXP KSEXP, SEXP one_stepSEXP, SEXP threadsSEXP, SEXP seedSEXP, SEXP quickSEXP, SEXP startSEXP, SEXP startsSEXP, SEXP outputSEXP, SEXP resumeSEXP, SEXP n0SEXP, SEXP verboseSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< std::string >::type preset_name(preset_nameSEXP);
+    Rcpp::traits::input_parameter< std::string >::type truth_json(truth_jsonSEXP);
+    Rcpp::traits::input_parameter< std::string >::type covariates(covariatesSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type sizes(sizesSEXP);
+    Rcpp::traits::input_parameter< int >::type replicates(replicatesSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type K(KSEXP);
+    Rcpp::traits::input_parameter< int >::type one_step(one_stepSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< bool >::type quick(quickSEXP);
+    Rcpp::traits::input_parameter< std::string >::type start(startSEXP);
+    Rcpp::traits::input_parameter< int >::type starts(startsSEXP);
+    Rcpp::traits::input_parameter< std::string >::type output(outputSEXP);
+    Rcpp::traits::input_parameter< bool >::type resume(resumeSEXP);
+    Rcpp::traits::input_parameter< double >::type n0(n0SEXP);
+    Rcpp::traits::input_parameter< bool >::type verbose(verboseSEXP);
+    rcpp_result_gen = Rcpp::wrap(moe_rates_cpp(preset_name, truth_json, covariates, sizes, replicates, K, one_step, threads, seed, quick, start, starts, output, resume, n0, verbose));
+    return rcpp_result_gen;
+END_RCPP
+}
 
 static const R_CallMethodDef CallEntries[] = {
     {"_moest_moe_fit_cpp", (DL_FUNC) &_moest_moe_fit_cpp, 10},
@@ -116,6 +152,8 @@ static const R_CallMethodDef CallEntries[] = {
     {"_moest_moe_write_cpp", (DL_FUNC) &_moest_moe_write_cpp, 2},
     {"_moest_moe_read_cpp", (DL_FUNC) &_moest_moe_read_cpp, 1},
     {"_moest_moe_set_parameters_cpp", (DL_FUNC) &_moest_moe_set_parameters_cpp, 3},
+    {"_moest_moe_rates_presets_cpp", (DL_FUNC) &_moest_moe_rates_presets_cpp, 0},
+    {"_moest_moe_rates_cpp", (DL_FUNC) &_moest_moe_rates_cpp, 16},
     {NULL, NULL, 0}
 };
 
