@@ -39,9 +39,12 @@ test_that("a perfectly separated gate and a component of equal responses end hon
 test_that("Ctrl-C during moe() stops the fit through the observer within a second", {
   skip_on_os("windows")
   d <- simulate_truth(20000, 13)
+  # A first small fit loads every namespace moe() needs, so that the signal lands in the core's fit.
+  moe(y ~ x, data = d[1:200, ], K = 2, seed = 1, starts = 1)
   # A fit of many long starts; a child process sends SIGINT to this R session after a delay.
   delay <- 1.5
-  system(sprintf("sleep %g; kill -INT %d", delay, Sys.getpid()), wait = FALSE)
+  # (Its output goes to /dev/null: otherwise system() waits for it when R's output is a pipe.)
+  system(sprintf("(sleep %g; kill -INT %d) >/dev/null 2>&1 </dev/null", delay, Sys.getpid()), wait = FALSE)
   started <- Sys.time()
   caught <- tryCatch(moe(y ~ x, data = d, K = 3, seed = 1, starts = 100000,
                          control = moe_control(tol = 1e-15)),
