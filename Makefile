@@ -9,9 +9,10 @@ export OPENBLAS_NUM_THREADS := 1
 DEBIAN_PACKAGES := cmake g++ make libarmadillo-dev libopenblas-dev libboost-math-dev libcli11-dev \
   googletest libgtest-dev nlohmann-json3-dev libnlopt-cxx-dev r-base-dev r-cran-rcpp \
   r-cran-rcpparmadillo r-cran-formula r-cran-testthat r-cran-flexmix r-cran-mixtools r-cran-mass \
-  r-cran-jsonlite r-cran-knitr r-cran-rmarkdown r-cran-ggplot2 r-cran-nloptr pandoc
+  r-cran-jsonlite r-cran-knitr r-cran-rmarkdown r-cran-ggplot2 r-cran-nloptr pandoc \
+  clang libclang-rt-14-dev
 
-.PHONY: all deps build rpkg demo check test-cpp test-r vignettes clean
+.PHONY: all deps build rpkg demo check test-cpp test-r vignettes clean test-sanitize fuzz
 
 all: build
 
@@ -60,7 +61,39 @@ vignettes: rpkg
 	done
 	@echo "Vignettes rendered in $(BUILD)/vignettes"
 
-check: test-cpp test-r vignettes
+# The C++ suite (with the fuzz-corpus replay) once more under AddressSanitizer and UndefinedBehaviorSanitizer,
+# in its own build (-O1 -g); any report fails the run. SANITIZE_EXCLUDE (a ctest -E regex) skips the
+# slowest tests, which take minutes under ASan; see docs/RELIABILITY.md.
+ASAN_BUILD       ?= build-asan
+SANITIZE_EXCLUDE ?= ^$$
+SANITIZE_ENV     := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1 \
+                    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+test-sanitize: deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
+	  -DMOEST_SANITIZE=ON > /dev/null
+	cmake --build $(ASAN_BUILD) -j $(JOBS) --target moest moest_tests
+	cd $(ASAN_BUILD) && $(SANITIZE_ENV) ctest --output-on-failure -j $(JOBS) -E '$(SANITIZE_EXCLUDE)'
+
+# libFuzzer on every parser of user text (tests/fuzz), FUZZ_SECONDS each, one after the other. New
+# inputs collect in build-fuzz/corpus/TARGET; an input that fails is saved as build-fuzz/findings/TARGET-*:
+# once fixed, copy it into tests/fuzz/corpus/TARGET so that `make check` replays it.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= csv formula model_json spec validators
+fuzz: deps
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DMOEST_FUZZ=ON -DMOEST_BUILD_TESTS=OFF > /dev/null
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	@mkdir -p $(FUZZ_BUILD)/findings
+	for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
+	  dict=$$( [ -f tests/fuzz/$$t.dict ] && echo -dict=tests/fuzz/$$t.dict ); \
+	  $(FUZZ_BUILD)/tests/fuzz/fuzz_$$t $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t $$dict \
+	    -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=60 -rss_limit_mb=2048 -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_BUILD)/findings/$$t- || exit 1; \
+	done
+
+check: test-cpp test-sanitize test-r vignettes
 
 clean:
-	rm -rf $(BUILD) src/*.o src/core/*.o src/*.so
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) src/*.o src/core/*.o src/*.so

@@ -12,7 +12,13 @@ namespace {
 // A column name as written: bare, or in backquotes for names with spaces or symbols.
 std::string Name(const std::string& raw, const std::string& formula) {
   std::string name = Trim(raw);
-  if (name.size() >= 2 && name.front() == '`' && name.back() == '`') return name.substr(1, name.size() - 2);
+  if (name.size() >= 2 && name.front() == '`' && name.back() == '`') {
+    name = name.substr(1, name.size() - 2);
+    if (name.empty() || name.find('`') != std::string::npos) {
+      throw InputError("formula '" + formula + "': `" + name + "` is not a column name (backquotes hold a non-empty name without backquotes)");
+    }
+    return name;
+  }
   if (name.empty()) throw InputError("formula '" + formula + "' has an empty term");
   if (name == ".") {
     throw InputError("formula '" + formula + "': '.' (all other columns) is not supported; name the columns");
@@ -76,7 +82,9 @@ std::string Describe(const TermList& terms) {
   if (!terms.intercept) out = "0 + ";
   for (std::size_t j = 0; j < terms.variables.size(); ++j) {
     const std::string& name = terms.variables[j];
-    const bool plain = name.find_first_of(" +-|~`") == std::string::npos;
+    // Quote what would not read back as this name bare: symbols, spaces, "0", "1", ".".
+    const bool plain = name.find_first_of(" \t\r+-|~`()*:^/") == std::string::npos && name != "0" && name != "1" &&
+                       name != ".";
     out += (j ? " + " : "") + (plain ? name : "`" + name + "`");
   }
   return out;

@@ -316,7 +316,7 @@ ModelFile ModelFromJson(const std::string& text, const std::string& source) {
   Json j;
   try {
     j = Json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for a number like 1e999
     throw InputError(source + " is not valid JSON (" + std::string(e.what()) + ")");
   }
   if (!j.is_object() || !j.contains("format") || j["format"] != "moest-model") {
@@ -358,8 +358,14 @@ ModelFile ModelFromJson(const std::string& text, const std::string& source) {
                              file.gateTerms.size(), static_cast<arma::uword>(K));
     file.model.gate().SetBlocks(BlocksFromJson(Field(gate, "parameters", source), "gate", source));
     for (int k = 0; k < K; ++k) {
+      // A fixed option stored again as a parameter (t(nu = 4) with "nu": 5) must agree with it.
+      const std::string asMade = file.model.expert(k).Spec().ToString();
       file.model.expert(k).SetBlocks(
           BlocksFromJson(Field(experts[k], "parameters", source), "experts", source));
+      if (file.model.expert(k).Spec().ToString() != asMade) {
+        throw InputError(source + ": the parameters of expert " + std::to_string(k + 1) + " contradict its options (" +
+                         asMade + " but the parameters make it " + file.model.expert(k).Spec().ToString() + ")");
+      }
     }
   } catch (const InputError& e) {
     const std::string message = e.what();
