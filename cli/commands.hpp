@@ -16,5 +16,7 @@ void AddSummaryCommand(CLI::App& app, CommandAction& action);
 void AddPredictCommand(CLI::App& app, CommandAction& action);
 /** `moest simulate MODEL.json [-n N] [--covariates X.csv]`: draws from a fitted model, as CSV. */
 void AddSimulateCommand(CLI::App& app, CommandAction& action);
+/** `moest select DATA.csv --formula ... -K 1:6 [--criterion bic]`: fit a range of models and rank them. */
+void AddSelectCommand(CLI::App& app, CommandAction& action);
 
 }  // namespace moest::cli

@@ -55,6 +55,7 @@ int Run(int argc, char** argv) {
   AddSummaryCommand(app, action);
   AddPredictCommand(app, action);
   AddSimulateCommand(app, action);
+  AddSelectCommand(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -38,6 +38,7 @@
 #include "moest/solver/gate_optimizer.hpp"
 #include "moest/solver/mle.hpp"
 #include "moest/solver/parallel_starts.hpp"
+#include "moest/solver/select.hpp"
 #include "moest/solver/standard_errors.hpp"
 #include "moest/solver/start_model.hpp"
 #include "moest/solver/starts.hpp"

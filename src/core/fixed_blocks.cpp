@@ -125,18 +125,7 @@ StepReport HoldGate(Model& model, const Data& data, const arma::mat& r, const Fi
   const arma::uvec free = FreeOf(gate, -1, fixed);
   StepReport report = gate.FitResponsibilities(data, r);
   arma::vec stepped = gate.Pack();
-  std::unique_ptr<Gate> probe = gate.Clone();
-  arma::mat logG;
-  const GateObjective objective = [&](const arma::vec& theta, arma::vec* gradient) {
-    probe->Unpack(theta);
-    probe->LogJointWeights(data, logG);
-    double value = 0.0;
-    for (arma::uword j = 0; j < logG.n_elem; ++j) {
-      if (r[j] != 0.0) value += r[j] * logG[j];
-    }
-    if (gradient != nullptr) probe->GradLogWeights(data, r, *gradient);
-    return value;
-  };
+  const GateObjective objective = WeightedGateObjective(gate, data, r);
   report.Merge(MaximiseFree(objective, previous, stepped, free, "L-BFGS over the free gate parameters"));
   gate.Unpack(stepped);
   gate.SetBlocks(WithHeld(gate.Blocks(), fixed.values.gate().Blocks(), -1, fixed));

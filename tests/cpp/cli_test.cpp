@@ -522,3 +522,33 @@ TEST_F(CliTest, ShortEmStartsAreReproducible) {
 }
 
 }  // namespace
+
+// --- select ------------------------------------------------------------------------------------------
+
+namespace {
+
+TEST_F(CliTest, SelectRanksKByTheCriterionAndWritesTheBest) {
+  const RunResult select = Run({"select", kToneData, "-f", kToneFormula, "-K", "1:3", "--starts", "2", "-q", "-o",
+                                "best.json"});
+  ASSERT_EQ(select.exitCode, 0) << select.err;
+  EXPECT_NE(select.out.find("Model selection by BIC (smaller is better)"), std::string::npos) << select.out;
+  const std::vector<std::string> lines = Lines(select.out);
+  ASSERT_EQ(lines.size(), 5u) << select.out;  // title, header, three models
+  const nlohmann::json best = nlohmann::json::parse(ReadText(Path("best.json")));
+  const RunResult json = Run({"select", kToneData, "-f", kToneFormula, "-K", "1:3", "--starts", "2", "-q", "--json"});
+  const nlohmann::json ranking = nlohmann::json::parse(json.out);
+  ASSERT_EQ(ranking["models"].size(), 3u);
+  EXPECT_EQ(best["K"], ranking["models"][0]["K"]);
+  EXPECT_LE(ranking["models"][0]["value"].get<double>(), ranking["models"][1]["value"].get<double>());
+  EXPECT_LE(ranking["models"][1]["value"].get<double>(), ranking["models"][2]["value"].get<double>());
+  EXPECT_EQ(ranking["models"][0]["K"], 2);  // the tone data's two lines
+}
+
+TEST_F(CliTest, SelectRefusesAKRangeBeyondTheData) {
+  WriteFile("small.csv", "y,x\n1,0\n2,1\n0.5,2\n3,3\n2.2,4\n1.1,5\n4,6\n3.3,7\n");
+  ExpectBadInput(Run({"select", "small.csv", "-f", "y ~ x", "-K", "1:3"}), {"K = 2", "free parameters", "8 rows"});
+  ExpectBadInput(Run({"select", "small.csv", "-f", "y ~ x", "-K", "3:1"}), {"-K '3:1'"});
+  ExpectBadInput(Run({"select", "small.csv", "-f", "y ~ x", "-K", "a"}), {"not a whole number"});
+}
+
+}  // namespace
