@@ -53,7 +53,7 @@ std::vector<std::string> SplitFamilies(const std::vector<std::string>& given, co
   return out;
 }
 
-std::string Table(const Selection& selection, arma::uword n) {
+std::string RankingText(const Selection& selection, arma::uword n) {
   const std::string name = CriterionName(selection.criterion);
   std::string upper = name;
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -129,7 +129,7 @@ int RunSelect(const SelectArguments& args) {
     file.createdBy = "moest CLI (select)";
     WriteModelFile(file, args.outputPath);
   }
-  WriteOutput("", args.json ? SelectionJson(selection) : Table(selection, data.N()));
+  WriteOutput("", args.json ? SelectionJson(selection) : RankingText(selection, data.N()));
   return kExitSuccess;
 }
 
