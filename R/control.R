@@ -10,7 +10,16 @@
 #'   of the response; a fit that ends with a variance at its floor is reported as `"degenerate"`.
 #' @param start How starts are formed: `"mixed"` (the first by k-means on the standardised
 #'   covariates and response, the others random partitions), `"kmeans"` (all by k-means with
-#'   k-means++ seeding) or `"random"` (all random partitions).
+#'   k-means++ seeding), `"random"` (all random partitions) or `"short-em"` (each start the best
+#'   of `short_em_runs` EM runs of `short_em_iter` iterations from random partitions, continued to
+#'   convergence). Start parameters are given to [moe()] by its own `start` argument.
+#' @param short_em_runs,short_em_iter Short EM runs per start and EM iterations of each
+#'   (`start = "short-em"`).
+#' @param threads Threads running the starts in parallel (0: all cores). The fit is the same for
+#'   any number of threads.
+#' @param one_step If `TRUE`, exactly one E-step and one M-step from the start parameters given to
+#'   [moe()] by `start` (to reproduce an experiment that stopped after one iteration); no standard
+#'   errors or rates are computed, as the result is not an optimum.
 #' @param gate_max_newton Cap on the Newton iterations of each gate M-step (a whole number, at
 #'   least 1); the number of M-steps that hit it is reported.
 #' @param solver `"em"` (EM from every start), `"mle"` (direct maximum likelihood: L-BFGS from
@@ -31,10 +40,11 @@
 #' moe_control(tol = 1e-6, start = "kmeans")
 #' @export
 moe_control <- function(tol = 1e-8, max_iter = 1000, variance_floor = 1e-6,
-                        start = c("mixed", "kmeans", "random"), gate_max_newton = 25,
+                        start = c("mixed", "kmeans", "random", "short-em"), gate_max_newton = 25,
                         solver = c("em", "mle", "em+mle"), grad_tol = 1e-7,
                         stopping = c("relative", "aitken"),
-                        label_order = c("none", "expert", "gate"), verbose = FALSE) {
+                        label_order = c("none", "expert", "gate"), verbose = FALSE,
+                        short_em_runs = 10, short_em_iter = 5, threads = 1, one_step = FALSE) {
   solver <- match.arg(solver)
   label_order <- match.arg(label_order)
   stopping <- match.arg(stopping)
@@ -44,13 +54,22 @@ moe_control <- function(tol = 1e-8, max_iter = 1000, variance_floor = 1e-6,
   check_number(variance_floor, "variance_floor", "a non-negative number", min = 0)
   check_number(gate_max_newton, "gate_max_newton", "a whole number of at least 1", min = 1,
                whole = TRUE)
-  if (!is.logical(verbose) || length(verbose) != 1L || is.na(verbose)) {
-    stop("'verbose' must be TRUE or FALSE", call. = FALSE)
+  check_number(short_em_runs, "short_em_runs", "a whole number of at least 1", min = 1, whole = TRUE)
+  check_number(short_em_iter, "short_em_iter", "a whole number of at least 1", min = 1, whole = TRUE)
+  check_number(threads, "threads", "a whole number of at least 0 (0: all cores)", min = 0,
+               whole = TRUE)
+  for (flag in c("verbose", "one_step")) {
+    value <- get(flag)
+    if (!is.logical(value) || length(value) != 1L || is.na(value)) {
+      stop(sprintf("'%s' must be TRUE or FALSE", flag), call. = FALSE)
+    }
   }
   structure(list(tol = tol, max_iter = as.integer(max_iter), variance_floor = variance_floor,
                  start = match.arg(start), gate_max_newton = as.integer(gate_max_newton),
                  solver = solver, grad_tol = grad_tol, stopping = stopping,
-                 label_order = label_order, verbose = verbose),
+                 label_order = label_order, verbose = verbose,
+                 short_em_runs = as.integer(short_em_runs), short_em_iter = as.integer(short_em_iter),
+                 threads = as.integer(threads), one_step = one_step),
             class = "moe_control")
 }
 

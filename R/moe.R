@@ -45,6 +45,13 @@
 #' @param cluster Optional initial partition: a vector of labels `1..K`, one per row of `data`
 #'   (as flexmix's `cluster` argument). The first start begins from it; further starts (if
 #'   `starts > 1`) are formed as usual.
+#' @param start Optional start parameters: a fitted `"moe"` object or the path of a model file
+#'   (see [write_moe()]) with the same families, `K` and design columns. The first start then
+#'   begins with the E-step at these parameters; with `moe_control(one_step = TRUE)` the fit is
+#'   exactly one E-step and one M-step from them.
+#' @param fix Optional names of parameter blocks held at their values in `start` during the fit:
+#'   `"gate"`, `"gate.coefficients"`, `"expert2"` (every block of expert 2) or `"expert2.sigma"`.
+#'   Held parameters get no standard errors and do not count in `df`.
 #' @param na.action What to do with rows holding `NA`: a function such as [stats::na.omit()] (the
 #'   default, from `getOption("na.action")`), [stats::na.exclude()] or [stats::na.fail()].
 #' @return An object of class `"moe"`, a list with components
@@ -86,7 +93,8 @@
 #' moe(tuned ~ stretchratio | 1, data = tonedata, K = 2, seed = 1, starts = 3)
 #' @export
 moe <- function(formula, data, K, expert = "gaussian", gate = "softmax", starts = 10,
-                seed = NULL, control = moe_control(), cluster = NULL, na.action) {
+                seed = NULL, control = moe_control(), cluster = NULL, start = NULL, fix = NULL,
+                na.action) {
   call <- match.call()
   if (missing(K)) stop("'K', the number of components, is missing", call. = FALSE)
   check_number(K, "K", "a positive whole number", min = 1, whole = TRUE)
@@ -104,7 +112,8 @@ moe <- function(formula, data, K, expert = "gaussian", gate = "softmax", starts 
   seed <- resolve_seed(seed)
 
   options <- c(unclass(control), list(starts = as.integer(starts), partition = partition,
-                                      class_labels = as.character(built$class_labels)))
+                                      class_labels = as.character(built$class_labels)),
+               moe_start_options(start, fix))
   result <- call_core(moe_fit_cpp(built$y, built$x$expert, built$x$gate, as.integer(K), expert,
                                   gate, options, seed, built$formula_text, built$response), call)
   for (note in result$messages) message("moe: ", note)
@@ -255,6 +264,25 @@ moe_partition <- function(cluster, K, built) {
   omitted <- attr(built$model, "na.action")
   if (!is.null(omitted) && length(omitted) > 0L) cluster <- cluster[-omitted]
   as.integer(cluster)
+}
+
+# Start parameters as model-file JSON text and the names of the blocks to hold at them.
+moe_start_options <- function(start, fix) {
+  if (!is.null(fix) && (!is.character(fix) || anyNA(fix) || length(fix) == 0L)) {
+    stop("'fix' must be a character vector of block names such as \"gate\" or \"expert2.sigma\"",
+         call. = FALSE)
+  }
+  if (is.null(start)) {
+    if (!is.null(fix)) stop("'fix' holds blocks at their values in 'start': give 'start' too", call. = FALSE)
+    return(list(start_json = "", fix = character(0)))
+  }
+  json <- if (inherits(start, "moe")) start$json else if (is.character(start) && length(start) == 1L) {
+    if (!file.exists(start)) stop(sprintf("the start model file '%s' does not exist", start), call. = FALSE)
+    paste(readLines(start, warn = FALSE), collapse = "\n")
+  } else {
+    stop("'start' must be a fitted \"moe\" object or the path of a model file", call. = FALSE)
+  }
+  list(start_json = json, fix = if (is.null(fix)) character(0) else fix)
 }
 
 signal_interrupt <- function(call) {

@@ -18,5 +18,7 @@ void AddPredictCommand(CLI::App& app, CommandAction& action);
 void AddSimulateCommand(CLI::App& app, CommandAction& action);
 /** `moest rates --preset NAME | --truth MODEL.json`: a convergence-rate study and its slope table. */
 void AddRatesCommand(CLI::App& app, CommandAction& action);
+/** `moest select DATA.csv --formula ... -K 1:6 [--criterion bic]`: fit a range of models and rank them. */
+void AddSelectCommand(CLI::App& app, CommandAction& action);
 
 }  // namespace moest::cli

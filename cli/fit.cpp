@@ -14,8 +14,10 @@ namespace moest::cli {
 
 namespace {
 
-const std::map<std::string, StartMethod> kStartMethods = {
-    {"kmeans", StartMethod::KMeans}, {"mixed", StartMethod::Mixed}, {"random", StartMethod::RandomPartition}};
+const std::map<std::string, StartMethod> kStartMethods = {{"kmeans", StartMethod::KMeans},
+                                                           {"mixed", StartMethod::Mixed},
+                                                           {"random", StartMethod::RandomPartition},
+                                                           {"short-em", StartMethod::ShortEm}};
 
 struct FitArguments {
   std::string dataPath;
@@ -30,6 +32,7 @@ struct FitArguments {
   std::string labelOrder = "none";
   std::string outputPath;  // empty: no model file
   std::string tracePath;   // empty: no trace file
+  std::string startPath;   // empty: no start parameters
   bool json = false;
   bool quiet = false;
 };
@@ -92,6 +95,25 @@ ModelFile MakeModelFile(const FitArguments& args, const FitInput& input, FitResu
   return file;
 }
 
+/** The parameters of a model file as the start of a fit on `input`'s terms (the core checks the rest). */
+Model ReadStartModel(const std::string& path, const FitInput& input) {
+  ModelFile start = ReadModelFile(path);
+  auto checkTerms = [&](const std::vector<std::string>& given, const std::vector<std::string>& wanted,
+                        const std::string& part) {
+    if (given == wanted) return;
+    auto join = [](const std::vector<std::string>& names) {
+      std::string text;
+      for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
+      return text;
+    };
+    throw InputError("--start " + path + ": its " + part + " terms are (" + join(given) + ") but the formula gives (" +
+                     join(wanted) + ")");
+  };
+  checkTerms(start.expertTerms, input.expert.names, "expert");
+  checkTerms(start.gateTerms, input.gate.names, "gate");
+  return std::move(start.model);
+}
+
 int RunFit(const FitArguments& args) {
   const FitInput input = LoadFitInput(args);
   const arma::uword K = static_cast<arma::uword>(args.components);
@@ -108,6 +130,7 @@ int RunFit(const FitArguments& args) {
   const Model prototype = Model::Make(input.expertFamily, args.gateFamily, input.expert.x.n_cols,
                                       input.gate.x.n_cols, K);
   const Data data(input.response, input.expert.x, input.gate.x);
+  if (!args.startPath.empty()) options.startModel = ReadStartModel(args.startPath, input);
 
   InstallInterruptHandler();
   CliObserver observer(options.starts, args.quiet, !args.tracePath.empty());
@@ -125,6 +148,10 @@ int RunFit(const FitArguments& args) {
   } else if (!args.quiet) {
     WriteOutput("", SummaryText(file));
   }
+  if (options.oneStep) {
+    PrintNote("one-step mode: one E-step and one M-step from " + args.startPath + " (not a converged fit)");
+    return kExitSuccess;
+  }
   if (file.stats.status != FitStatus::Converged) {
     PrintNote("warning: the fit ended with status " + StatusName(file.stats.status) + ": " + file.stats.message);
     return kExitNotConverged;
@@ -136,6 +163,7 @@ int RunFit(const FitArguments& args) {
 
 void AddFitCommand(CLI::App& app, CommandAction& action) {
   auto args = std::make_shared<FitArguments>();
+  args->options.threads = 0;  // the command line uses every core unless told otherwise
   CLI::App* fit = app.add_subcommand("fit", "Fit a mixture of experts to a CSV table by EM from several starts.");
   fit->footer(
       "Exit code 0 when the kept start converged; 1 when it ended otherwise (max_iterations, degenerate, "
@@ -178,10 +206,32 @@ void AddFitCommand(CLI::App& app, CommandAction& action) {
   fit->add_option("--starts", args->options.starts, "number of EM starts; the best is kept")
       ->check(WholeNumberAtLeast(1))
       ->capture_default_str();
-  fit->add_option("--start", args->startMethod,
+  fit->add_option("--start-method", args->startMethod,
                   "how starts are formed: kmeans (k-means on the standardised data), random (random "
-                  "partitions) or mixed (the first by k-means, the others random)")
+                  "partitions), mixed (the first by k-means, the others random) or short-em (each start the "
+                  "best of --short-em-runs EM runs of --short-em-iter iterations, continued to convergence)")
       ->check(CLI::IsMember(ChoiceNames(kStartMethods)))
+      ->capture_default_str();
+  fit->add_option("--short-em-runs", args->options.shortEm.runs, "short EM runs per start (--start-method short-em)")
+      ->check(WholeNumberAtLeast(1))
+      ->capture_default_str();
+  fit->add_option("--short-em-iter", args->options.shortEm.iterations,
+                  "EM iterations of each short run (--start-method short-em)")
+      ->check(WholeNumberAtLeast(1))
+      ->capture_default_str();
+  fit->add_option("--start", args->startPath,
+                  "a model file (same families, K and terms) whose parameters are the first start: EM begins "
+                  "with the E-step at them")
+      ->check(CLI::ExistingFile);
+  fit->add_flag("--one-step", args->options.oneStep,
+                "exactly one E-step and one M-step from --start (e.g. to reproduce a published one-iteration "
+                "experiment); exit code 0");
+  fit->add_option("--fix", args->options.fixed,
+                  "hold a parameter block at its --start value (repeatable): gate, gate.<block>, expert<k> or "
+                  "expert<k>.<block>, e.g. --fix expert2.sigma");
+  fit->add_option("--threads", args->options.threads,
+                  "threads running the starts in parallel (0: all cores); the fit is identical for any number")
+      ->check(WholeNumberAtLeast(0))
       ->capture_default_str();
   fit->add_option("--tol", args->options.em.tolerance,
                   "EM stops when the relative change of the log-likelihood falls below this")

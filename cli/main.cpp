@@ -56,6 +56,7 @@ int Run(int argc, char** argv) {
   AddPredictCommand(app, action);
   AddSimulateCommand(app, action);
   AddRatesCommand(app, action);
+  AddSelectCommand(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -29,7 +29,8 @@ moest::StartMethod StartMethodFromName(const std::string& name) {
   if (name == "mixed") return moest::StartMethod::Mixed;
   if (name == "kmeans") return moest::StartMethod::KMeans;
   if (name == "random") return moest::StartMethod::RandomPartition;
-  throw moest::InputError("unknown start method '" + name + "' (known: mixed, kmeans, random)");
+  if (name == "short-em") return moest::StartMethod::ShortEm;
+  throw moest::InputError("unknown start method '" + name + "' (known: mixed, kmeans, random, short-em)");
 }
 
 // A seed arrives as a double holding a whole number (R has no 64-bit integers).
@@ -60,6 +61,11 @@ moest::FitOptions ToFitOptions(const Rcpp::List& options, double seed) {
     fit.labelOrder = moest::LabelOrderFromName(Rcpp::as<std::string>(options["label_order"]));
   }
   if (options.containsElementNamed("grad_tol")) fit.mle.gradientTolerance = Rcpp::as<double>(options["grad_tol"]);
+  if (options.containsElementNamed("threads")) fit.threads = Rcpp::as<int>(options["threads"]);
+  if (options.containsElementNamed("short_em_runs")) fit.shortEm.runs = Rcpp::as<int>(options["short_em_runs"]);
+  if (options.containsElementNamed("short_em_iter")) fit.shortEm.iterations = Rcpp::as<int>(options["short_em_iter"]);
+  if (options.containsElementNamed("one_step")) fit.oneStep = Rcpp::as<bool>(options["one_step"]);
+  if (options.containsElementNamed("fix")) fit.fixed = Rcpp::as<std::vector<std::string>>(options["fix"]);
   const Rcpp::IntegerVector partition = options["partition"];
   fit.initialPartition.set_size(partition.size());
   for (R_xlen_t i = 0; i < partition.size(); ++i) {
@@ -69,6 +75,23 @@ moest::FitOptions ToFitOptions(const Rcpp::List& options, double seed) {
     fit.initialPartition[i] = static_cast<arma::uword>(partition[i] - 1);
   }
   return fit;
+}
+
+// The start parameters in `json` (a model file's text), after checking that its design columns are
+// those of this fit (the core checks K, the families and the shapes).
+moest::Model StartModel(const std::string& json, const moest::ModelFile& fit) {
+  moest::ModelFile start = moest::ModelFromJson(json, "the start model");
+  auto check = [](const std::vector<std::string>& given, const std::vector<std::string>& wanted, const char* part) {
+    if (given == wanted) return;
+    std::string g, w;
+    for (const std::string& name : given) g += (g.empty() ? "" : ", ") + name;
+    for (const std::string& name : wanted) w += (w.empty() ? "" : ", ") + name;
+    throw moest::InputError(std::string("the start model's ") + part + " terms are (" + g + ") but the formula gives (" +
+                            w + ")");
+  };
+  check(start.expertTerms, fit.expertTerms, "expert");
+  check(start.gateTerms, fit.gateTerms, "gate");
+  return std::move(start.model);
 }
 
 }  // namespace
@@ -112,7 +135,11 @@ Rcpp::List moe_fit_cpp(Rcpp::NumericVector y, Rcpp::NumericMatrix x_expert, Rcpp
     moest::CheckFullRank(xExpert, file.expertTerms, "expert");
     moest::CheckFullRank(xGate, file.gateTerms, "gate");
   }
-  const moest::FitOptions fitOptions = moest_r::ToFitOptions(options, seed);
+  moest::FitOptions fitOptions = moest_r::ToFitOptions(options, seed);
+  if (options.containsElementNamed("start_json")) {
+    const std::string json = Rcpp::as<std::string>(options["start_json"]);
+    if (!json.empty()) fitOptions.startModel = moest_r::StartModel(json, file);
+  }
   moest_r::RObserver observer(Rcpp::as<bool>(options["verbose"]));
   const moest::FitResult result = moest::Fit(prototype, data, fitOptions, observer);
 

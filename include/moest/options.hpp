@@ -2,8 +2,12 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "moest/arma.hpp"
+#include "moest/model/model.hpp"
+#include "moest/solver/fixed_blocks.hpp"
 
 namespace moest {
 
@@ -12,6 +16,7 @@ enum class StartMethod {
   Mixed,            // the first start by k-means on (x, y), the others random partitions
   KMeans,           // every start k-means on standardised (x, y) with k-means++ seeding
   RandomPartition,  // every start a uniformly random partition of the rows
+  ShortEm,          // every start the best of several short EM runs from random partitions (em-EM)
 };
 
 /** When EM stops. */
@@ -28,6 +33,13 @@ struct EmOptions {
   int gateMaxNewton = 25;          // cap on Newton iterations of a gate M-step (reported when hit)
   double gateTolerance = 1e-10;    // relative change of the gate objective ending its Newton loop
   double startSmoothing = 0.05;    // a hard start partition is smoothed to (1 - s) one-hot + s / K
+  FixedBlocks fixed;               // blocks held at their values (Fit fills it from FitOptions::fixed)
+};
+
+/** Short-EM starts (StartMethod::ShortEm): many short runs, the best continued to convergence. */
+struct ShortEmOptions {
+  int runs = 10;        // short runs per start, each from its own random partition
+  int iterations = 5;   // EM iterations of each short run
 };
 
 /** How components are ordered after a fit (see model/label_order.hpp). */
@@ -48,6 +60,7 @@ struct MleOptions {
   double tolerance = 1e-12;          // stop when the relative change of -l/n falls below this
   double gradientTolerance = 1e-7;   // ... or when max |d(l/n)/d theta| falls below this
   int maxEvaluations = 5000;         // objective-and-gradient evaluations per run
+  FixedBlocks fixed;                 // blocks held at their values (Fit fills it from FitOptions::fixed)
 };
 
 struct FitOptions {
@@ -62,6 +75,11 @@ struct FitOptions {
   bool standardErrors = true;             // observed-information standard errors of the kept fit
   bool diagnostics = true;                // convergence diagnostics of the kept fit
   LabelOrder labelOrder = LabelOrder::None;  // canonical component order of the kept fit
+  int threads = 1;                        // threads running starts in parallel; 0 = all cores
+  ShortEmOptions shortEm;                 // used when startMethod is ShortEm
+  Model startModel;                       // if not empty: the first start from these parameters
+  bool oneStep = false;                   // exactly one E-step and one M-step from startModel
+  std::vector<std::string> fixed;         // blocks held at their start values (see solver/fixed_blocks.hpp)
 };
 
 }  // namespace moest

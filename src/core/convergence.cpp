@@ -41,14 +41,17 @@ arma::mat CompleteInformation(const Model& model, const Data& data, double step)
   return 0.5 * (information + information.t());
 }
 
-double MissingInformationRate(const Model& model, const Data& data) {
-  if (PackModel(model).n_elem == 0) return 0.0;
-  const arma::mat complete = CompleteInformation(model, data);
-  const arma::mat observed = ObservedInformation(model, data);
+double MissingInformationRate(const Model& model, const Data& data, const arma::uvec& freeCoordinates) {
+  const arma::uword m = PackModel(model).n_elem;
+  if (m == 0) return 0.0;
+  const arma::uvec moving = freeCoordinates.is_empty() ? AllCoordinates(m) : freeCoordinates;
+  const arma::mat complete = CompleteInformation(model, data).submat(moving, moving);
+  const arma::mat observed = ObservedInformation(model, data).submat(moving, moving);
+  if (!complete.is_finite() || !observed.is_finite()) return arma::datum::nan;
   arma::mat lower;
-  if (!complete.is_finite() || !observed.is_finite() || !arma::chol(lower, complete, "lower")) {
-    return arma::datum::nan;
-  }
+  // A direction the complete data do not identify (an empty or duplicated component): EM's rate
+  // tends to 1 along it, which is what over-fitted fits show.
+  if (!arma::chol(lower, complete, "lower")) return 1.0;
   // I_c^-1 I_obs is similar to the symmetric L^-1 I_obs L^-T (I_c = L L').
   const arma::mat inverse = arma::inv(arma::trimatl(lower));
   arma::mat similar = inverse * observed * inverse.t();
@@ -86,18 +89,24 @@ void TraceRates(const Trace& trace, ConvergenceDiagnostics& out) {
   out.aitkenLogLikelihood = aitken;
 }
 
-ConvergenceDiagnostics Diagnose(const Model& model, const Data& data, const Trace& trace) {
+ConvergenceDiagnostics Diagnose(const Model& model, const Data& data, const Trace& trace,
+                                const arma::uvec& freeCoordinates) {
   ConvergenceDiagnostics out;
   out.computed = true;
   for (const TraceRow& row : trace) out.decreases += row.decrease ? 1 : 0;
   TraceRates(trace, out);
-  out.missingInformationRate = MissingInformationRate(model, data);
+  out.missingInformationRate = MissingInformationRate(model, data, freeCoordinates);
   double highest = -arma::datum::inf;
   for (double rate : {out.logLikelihoodRate, out.parameterRate, out.missingInformationRate}) {
     if (std::isfinite(rate)) highest = std::max(highest, rate);
   }
   out.rateNearOne = highest > kNearOneRate;
-  if (out.rateNearOne) {
+  if (out.missingInformationRate == 1.0) {
+    out.note = "the complete-data information is singular at the estimate: some parameter is not identified even "
+               "with the component labels known (a component with almost no weight, or two components that "
+               "coincide), so the fit looks over-fitted and EM's rate tends to 1 (sub-linear convergence; a "
+               "relative-tolerance stop may have halted early); try fewer components";
+  } else if (out.rateNearOne) {
     out.note = "EM's linear rate is near 1 (" + NumberText(highest, "%.3g") +
                "): the fit looks singular or over-fitted (more components than the data support, or two "
                "nearly equal). EM is sub-linear there, so a relative-tolerance stop may have halted early; "
@@ -108,8 +117,8 @@ ConvergenceDiagnostics Diagnose(const Model& model, const Data& data, const Trac
   }
   if (std::isnan(out.missingInformationRate)) {
     out.note += (out.note.empty() ? "" : "; ") +
-                std::string("the complete-data information is singular at the estimate (a component with "
-                            "almost no weight?), so the fraction of missing information is not defined");
+                std::string("the information matrices have non-finite entries at the estimate, so the fraction "
+                            "of missing information is not defined");
   }
   if (out.decreases > 0) {
     out.note += (out.note.empty() ? "" : "; ") + std::string("the log-likelihood decreased in ") +

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "moest/model/packing.hpp"
+#include "moest/solver/fixed_blocks.hpp"
 
 namespace moest {
 
@@ -53,7 +54,8 @@ FitResult RunEm(Model model, const Data& data, const arma::mat& start, const EmO
   arma::mat& r = result.responsibilities;
   arma::mat logJoint;  // reused by every E-step
   auto last = Clock::now();
-  StepReport report = MStep(model, data, start);
+  if (!options.fixed.empty()) HoldFixedBlocks(model, options.fixed);
+  StepReport report = MStepHolding(model, data, start, options.fixed);
   stats.gateCapHits += report.innerCapHit ? 1 : 0;
   double previous = 0.0, beforePrevious = 0.0;
   arma::vec previousTheta;
@@ -115,7 +117,7 @@ FitResult RunEm(Model model, const Data& data, const arma::mat& start, const EmO
                       " iterations before the log-likelihood settled";
       break;
     }
-    report = MStep(model, data, r);
+    report = MStepHolding(model, data, r, options.fixed);
     stats.gateCapHits += report.innerCapHit ? 1 : 0;
     beforePrevious = previous;
     previous = logLik;

@@ -10,8 +10,11 @@
 #include "moest/model/label_order.hpp"
 #include "moest/rng.hpp"
 #include "moest/solver/em.hpp"
+#include "moest/solver/fixed_blocks.hpp"
 #include "moest/solver/mle.hpp"
+#include "moest/solver/parallel_starts.hpp"
 #include "moest/solver/standard_errors.hpp"
+#include "moest/solver/start_model.hpp"
 #include "moest/solver/starts.hpp"
 
 namespace moest {
@@ -45,8 +48,75 @@ FitResult RunMleFromStart(const Model& prototype, const Data& data, const arma::
   const double floor = AbsoluteVarianceFloor(data, options.em);
   for (arma::uword k = 0; k < model.K(); ++k) model.expert(k).SetVarianceFloor(floor);
   model.gate().SetInnerControl(options.em.gateMaxNewton, options.em.gateTolerance);
-  MStep(model, data, start);
+  if (!options.em.fixed.empty()) HoldFixedBlocks(model, options.em.fixed);
+  MStepHolding(model, data, start, options.em.fixed);
   return RunMle(std::move(model), data, options.mle, observer, s);
+}
+
+// The EM options of one start: one-step mode stops after the first iteration.
+EmOptions StartEmOptions(const FitOptions& options) {
+  EmOptions em = options.em;
+  if (options.oneStep) em.maxIterations = 1;
+  return em;
+}
+
+// A start from given parameters: EM begins with the E-step at them (RunEm's first M-step is then on
+// their responsibilities); direct maximum likelihood begins at them.
+FitResult RunFromModel(const FitOptions& options, const Data& data, Observer& observer) {
+  Model model = options.startModel;
+  if (options.solver == SolverKind::Mle) {
+    const double floor = AbsoluteVarianceFloor(data, options.em);
+    for (arma::uword k = 0; k < model.K(); ++k) model.expert(k).SetVarianceFloor(floor);
+    return RunMle(std::move(model), data, options.mle, observer, 0);
+  }
+  arma::mat r;
+  model.LogLikelihood(data, &r);
+  return RunEm(std::move(model), data, r, StartEmOptions(options), observer, 0);
+}
+
+// Short EM (em-EM): runs of a few iterations from random partitions; the one with the highest
+// log-likelihood is continued to convergence from where it stopped.
+FitResult RunShortEm(const Model& prototype, const Data& data, const FitOptions& options, Rng& rng,
+                     Observer& observer, int s) {
+  EmOptions shortOptions = options.em;
+  shortOptions.maxIterations = options.shortEm.iterations;
+  arma::mat bestResponsibilities;
+  double bestLogLik = -arma::datum::inf;
+  for (int run = 0; run < options.shortEm.runs; ++run) {
+    if (observer.ShouldStop()) break;
+    const arma::uvec labels = RandomPartition(data.N(), prototype.K(), rng);
+    const arma::mat start = PartitionToResponsibilities(labels, prototype.K(), options.em.startSmoothing);
+    SilentObserver silent;
+    FitResult trial = RunEm(prototype, data, start, shortOptions, silent, s);
+    if (bestResponsibilities.is_empty() || trial.stats.logLikelihood > bestLogLik) {
+      bestLogLik = trial.stats.logLikelihood;
+      bestResponsibilities = std::move(trial.responsibilities);
+    }
+  }
+  if (bestResponsibilities.is_empty()) {  // stopped before the first run
+    bestResponsibilities = PartitionToResponsibilities(RandomPartition(data.N(), prototype.K(), rng),
+                                                       prototype.K(), options.em.startSmoothing);
+  }
+  // The kept run's last E-step gave these responsibilities: the next M-step continues it exactly.
+  return RunEm(prototype, data, bestResponsibilities, StartEmOptions(options), observer, s);
+}
+
+// Start `s` of a fit: the given parameters, the given partition, short EM, or a start partition.
+FitResult RunStart(const Model& prototype, const Data& data, const FitOptions& options, int s,
+                   Observer& observer) {
+  if (s == 0 && !options.startModel.empty()) return RunFromModel(options, data, observer);
+  Rng rng(Rng::DeriveSeed(options.seed, static_cast<std::uint64_t>(s)));
+  if (options.startMethod == StartMethod::ShortEm && !(s == 0 && !options.initialPartition.is_empty())) {
+    return RunShortEm(prototype, data, options, rng, observer, s);
+  }
+  const arma::uword K = prototype.K();
+  const bool given = s == 0 && !options.initialPartition.is_empty();
+  // With a given partition the remaining starts keep the numbering they would have had without it.
+  const arma::uvec labels = given ? options.initialPartition
+                                  : MakeStartPartition(options.startMethod, s, data, K, rng);
+  const arma::mat start = PartitionToResponsibilities(labels, K, options.em.startSmoothing);
+  return options.solver == SolverKind::Mle ? RunMleFromStart(prototype, data, start, options, observer, s)
+                                           : RunEm(prototype, data, start, StartEmOptions(options), observer, s);
 }
 
 }  // namespace
@@ -56,6 +126,20 @@ void ValidateFitInput(const Model& model, const Data& data, const FitOptions& op
   const arma::uword K = model.K();
   if (K < 1) throw InputError("K must be at least 1");
   if (options.starts < 1) throw InputError("starts must be at least 1 (got " + std::to_string(options.starts) + ")");
+  if (options.threads < 0) {
+    throw InputError("threads must be 0 (all cores) or more (got " + std::to_string(options.threads) + ")");
+  }
+  if (options.startMethod == StartMethod::ShortEm && (options.shortEm.runs < 1 || options.shortEm.iterations < 1)) {
+    throw InputError("short-EM starts need at least 1 run of at least 1 iteration");
+  }
+  if (options.oneStep && options.startModel.empty()) {
+    throw InputError("one-step mode needs start parameters (a start model) to step from");
+  }
+  if (options.oneStep && options.solver != SolverKind::Em) {
+    throw InputError("one-step mode is an EM step: use solver em");
+  }
+  if (!options.startModel.empty()) CheckStartModel(model, options.startModel);
+  if (!options.fixed.empty()) ResolveFixedBlocks(options.fixed, options.startModel);
   if (!(options.em.tolerance > 0.0)) throw InputError("the tolerance must be positive");
   if (options.em.maxIterations < 1) throw InputError("the iteration cap must be at least 1");
   if (options.solver != SolverKind::Em) {
@@ -102,30 +186,31 @@ void ValidateFitInput(const Model& model, const Data& data, const FitOptions& op
   }
 }
 
-FitResult Fit(const Model& prototype, const Data& data, const FitOptions& options, Observer& observer) {
-  ValidateFitInput(prototype, data, options);
-  const arma::uword K = prototype.K();
-  const int nStarts = options.starts;
+FitResult Fit(const Model& prototype, const Data& data, const FitOptions& given, Observer& observer) {
+  ValidateFitInput(prototype, data, given);
+  FitOptions options = given;
+  options.em.fixed = options.mle.fixed = ResolveFixedBlocks(given.fixed, given.startModel);
+  // One-step mode runs only the given start; otherwise every start, on as many threads as asked.
+  const int nStarts = options.oneStep ? 1 : options.starts;
+  const StartTask task = [&](int s, Observer& recorder) { return RunStart(prototype, data, options, s, recorder); };
+  std::vector<StartOutcome> outcomes = RunStartsInParallel(nStarts, options.threads, task, observer);
+
   FitResult best;
   bool haveBest = false;
   std::vector<double> finals;
   bool interrupted = false;
-  for (int s = 0; s < nStarts && !interrupted; ++s) {
-    Rng rng(Rng::DeriveSeed(options.seed, static_cast<std::uint64_t>(s)));
-    const bool given = s == 0 && !options.initialPartition.is_empty();
-    // With a given partition the remaining starts keep the numbering they would have had without it.
-    const arma::uvec labels = given ? options.initialPartition
-                                    : MakeStartPartition(options.startMethod, s, data, K, rng);
-    const arma::mat start = PartitionToResponsibilities(labels, K, options.em.startSmoothing);
-    FitResult result = options.solver == SolverKind::Mle
-                           ? RunMleFromStart(prototype, data, start, options, observer, s)
-                           : RunEm(prototype, data, start, options.em, observer, s);
-    observer.OnStartFinished(s, result.stats);
+  for (int s = 0; s < nStarts; ++s) {
+    if (!outcomes[s].ran) {
+      interrupted = true;
+      continue;
+    }
+    FitResult& result = outcomes[s].result;
     const bool usable = result.stats.status != FitStatus::NonFinite &&
                         std::isfinite(result.stats.logLikelihood);
     finals.push_back(usable ? result.stats.logLikelihood : std::numeric_limits<double>::quiet_NaN());
-    interrupted = result.stats.status == FitStatus::Interrupted;
-    // Prefer any usable start over a non-finite one, then the highest log-likelihood.
+    interrupted = interrupted || result.stats.status == FitStatus::Interrupted;
+    // Prefer any usable start over a non-finite one, then the highest log-likelihood (the first
+    // in start order among equals, whatever the number of threads).
     const bool better = !haveBest ||
                         (usable && (best.stats.status == FitStatus::NonFinite ||
                                     result.stats.logLikelihood > best.stats.logLikelihood));
@@ -134,25 +219,41 @@ FitResult Fit(const Model& prototype, const Data& data, const FitOptions& option
       best.stats.bestStart = s;
       haveBest = true;
     }
-    observer.OnProgress("starts", static_cast<std::size_t>(s + 1), static_cast<std::size_t>(nStarts));
   }
-  if (options.solver == SolverKind::EmMle && !interrupted && best.stats.status != FitStatus::NonFinite) {
+  if (!haveBest) {  // interrupted before any start began
+    best.model = prototype;
+    best.stats.status = FitStatus::Interrupted;
+    best.stats.message = "interrupted before the first start";
+  }
+  if (options.oneStep) {
+    best.stats.message = "one-step mode: one E-step and one M-step from the given start parameters";
+  }
+  if (options.solver == SolverKind::EmMle && !interrupted && !options.oneStep &&
+      best.stats.status != FitStatus::NonFinite) {
     const int kept = best.stats.bestStart;
     best = PolishMle(best, data, options.mle, observer, kept);
     best.stats.bestStart = kept;
   }
-  if (options.solver == SolverKind::Em && best.stats.status != FitStatus::NonFinite) {
-    best.stats.gradientNorm = GradientNorm(best.model, data);
+  const FixedBlocks& fixed = options.em.fixed;
+  const arma::uvec free = fixed.empty() ? arma::uvec() : FreeCoordinates(best.model, fixed);
+  if (options.solver != SolverKind::Mle && best.stats.status != FitStatus::NonFinite) {
+    best.stats.gradientNorm = GradientNorm(best.model, data, free);
+  }
+  if (!fixed.empty() && haveBest) {  // fixed parameters are not estimated: they do not count
+    best.stats.nParameters = free.n_elem;
+    best.stats.criteria = ComputeCriteria(best.stats.logLikelihood, free.n_elem, data.N(), best.responsibilities);
   }
   best.stats.solver = SolverName(options.solver);
   if (options.labelOrder != LabelOrder::None && best.stats.status != FitStatus::NonFinite) {
     PermuteComponents(best.model, CanonicalOrder(best.model, options.labelOrder), best.responsibilities);
   }
-  if (options.standardErrors && !interrupted && best.stats.status != FitStatus::NonFinite) {
-    best.stats.standardErrors = ComputeStandardErrors(best.model, data);
+  // One step ends away from the optimum, where neither the information nor the rates mean anything.
+  const bool atOptimum = !interrupted && !options.oneStep && best.stats.status != FitStatus::NonFinite;
+  if (options.standardErrors && atOptimum) {
+    best.stats.standardErrors = ComputeStandardErrors(best.model, data, free);
   }
-  if (options.diagnostics && !interrupted && best.stats.status != FitStatus::NonFinite) {
-    best.stats.diagnostics = Diagnose(best.model, data, best.stats.trace);
+  if (options.diagnostics && atOptimum) {
+    best.stats.diagnostics = Diagnose(best.model, data, best.stats.trace, free);
   }
   if (interrupted) best.stats.status = FitStatus::Interrupted;
   best.stats.seed = options.seed;

@@ -72,21 +72,25 @@ StepReport MaximiseGateObjective(const GateObjective& objective, arma::vec& thet
   return report;
 }
 
-StepReport MaximiseGateObjective(Gate& gate, const Data& data, const arma::mat& r,
-                                 const GateOptimizerOptions& options) {
-  std::unique_ptr<Gate> probe = gate.Clone();
-  arma::mat logG;
-  const GateObjective objective = [&](const arma::vec& theta, arma::vec* gradient) {
+GateObjective WeightedGateObjective(const Gate& gate, const Data& data, const arma::mat& r) {
+  std::shared_ptr<Gate> probe = gate.Clone();
+  auto logG = std::make_shared<arma::mat>();
+  return [probe, logG, &data, &r](const arma::vec& theta, arma::vec* gradient) {
     probe->Unpack(theta);
-    probe->LogWeights(data, logG);
+    probe->LogJointWeights(data, *logG);
     // 0 * log 0 is 0 here: a component with no weight contributes nothing where it has no responsibility.
     double value = 0.0;
-    for (arma::uword j = 0; j < logG.n_elem; ++j) {
-      if (r[j] != 0.0) value += r[j] * logG[j];
+    for (arma::uword j = 0; j < logG->n_elem; ++j) {
+      if (r[j] != 0.0) value += r[j] * (*logG)[j];
     }
     if (gradient != nullptr) probe->GradLogWeights(data, r, *gradient);
     return value;
   };
+}
+
+StepReport MaximiseGateObjective(Gate& gate, const Data& data, const arma::mat& r,
+                                 const GateOptimizerOptions& options) {
+  const GateObjective objective = WeightedGateObjective(gate, data, r);
   arma::vec theta = gate.Pack();
   StepReport report = MaximiseGateObjective(objective, theta, options, gate.Family() + " gate");
   gate.Unpack(theta);

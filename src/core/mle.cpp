@@ -9,6 +9,7 @@
 #include "moest/errors.hpp"
 #include "moest/io/number_text.hpp"
 #include "moest/model/packing.hpp"
+#include "moest/solver/fixed_blocks.hpp"
 
 namespace moest {
 
@@ -34,6 +35,7 @@ struct RunState {
   double bestGradientNorm = std::numeric_limits<double>::quiet_NaN();
   arma::vec bestTheta;
   ForcedBy forced = ForcedBy::Nothing;
+  arma::uvec held;  // coordinates of fixed blocks: their gradient is zeroed (and their bounds pinned)
   Trace trace;
   Clock::time_point last = Clock::now();
 };
@@ -44,6 +46,7 @@ double Callback(unsigned dimension, const double* x, double* grad, void* data) {
   const arma::vec theta(const_cast<double*>(x), dimension, false, true);
   arma::vec gradient;
   const double value = state.objective->EvaluateWithGradient(theta, gradient);
+  if (!state.held.is_empty()) gradient.elem(state.held).zeros();
   const bool finite = std::isfinite(value) && gradient.is_finite();
   if (grad != nullptr) {
     for (unsigned j = 0; j < dimension; ++j) grad[j] = finite ? gradient[j] : 0.0;
@@ -101,15 +104,17 @@ double NegativeLogLikelihood::EvaluateWithGradient(const arma::vec& theta, arma:
   return -logLik / n;
 }
 
-double GradientNorm(const Model& model, const Data& data) {
+double GradientNorm(const Model& model, const Data& data, const arma::uvec& freeCoordinates) {
   arma::vec gradient;
   LogLikelihoodGradient(model, data, gradient);
+  if (!freeCoordinates.is_empty()) gradient = gradient.elem(freeCoordinates);
   if (gradient.is_empty()) return 0.0;
   return arma::abs(gradient).max() / static_cast<double>(data.N());
 }
 
 FitResult RunMle(Model model, const Data& data, const MleOptions& options, Observer& observer, int startIndex,
                  int firstIteration) {
+  if (!options.fixed.empty()) HoldFixedBlocks(model, options.fixed);
   NegativeLogLikelihood objective(model, data);
   const arma::uword dimension = objective.Dimension();
   FitResult result;
@@ -140,6 +145,20 @@ FitResult RunMle(Model model, const Data& data, const MleOptions& options, Obser
   nlopt_set_vector_storage(state.optimizer, 20);
 
   arma::vec theta = PackModel(model);
+  if (!options.fixed.empty()) {
+    // L-BFGS never moves a coordinate whose gradient is always zero; the pinned bounds say so too.
+    const arma::uvec free = FreeCoordinates(model, options.fixed);
+    arma::uvec isFree(dimension, arma::fill::zeros);
+    isFree.elem(free).ones();
+    state.held = arma::find(isFree == 0);
+    arma::vec lower(dimension), upper(dimension);
+    lower.fill(-HUGE_VAL);
+    upper.fill(HUGE_VAL);
+    lower.elem(state.held) = theta.elem(state.held);
+    upper.elem(state.held) = theta.elem(state.held);
+    nlopt_set_lower_bounds(state.optimizer, lower.memptr());
+    nlopt_set_upper_bounds(state.optimizer, upper.memptr());
+  }
   double minimum = 0.0;
   const nlopt_result code = nlopt_optimize(state.optimizer, theta.memptr(), &minimum);
   nlopt_destroy(state.optimizer);
@@ -156,6 +175,7 @@ FitResult RunMle(Model model, const Data& data, const MleOptions& options, Obser
     return result;
   }
   UnpackModel(model, state.bestTheta);
+  if (!options.fixed.empty()) HoldFixedBlocks(model, options.fixed);  // exactly, not up to a round trip
   result.model = std::move(model);
   Finish(result, data);
   stats.gradientNorm = state.bestGradientNorm;

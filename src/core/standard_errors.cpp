@@ -41,6 +41,12 @@ ParameterBlocks Refill(const ParameterBlocks& shape, const arma::vec& flat, arma
 
 }  // namespace
 
+arma::uvec AllCoordinates(arma::uword n) {
+  arma::uvec all(n);
+  for (arma::uword j = 0; j < n; ++j) all[j] = j;
+  return all;
+}
+
 arma::mat ObservedInformation(const Model& model, const Data& data, double step) {
   Model probe = model;
   const arma::vec theta = PackModel(model);
@@ -70,19 +76,21 @@ arma::vec FlattenNatural(const Model& model, std::vector<std::string>* labels) {
   return arma::vec(values);
 }
 
-StandardErrors ComputeStandardErrors(const Model& model, const Data& data) {
+StandardErrors ComputeStandardErrors(const Model& model, const Data& data, const arma::uvec& freeCoordinates) {
   StandardErrors se;
   se.computed = true;
   std::vector<std::string> labels;
   const arma::vec natural = FlattenNatural(model, &labels);
   const arma::vec theta = PackModel(model);
-  const arma::uword m = theta.n_elem;
+  const arma::uvec moving = freeCoordinates.is_empty() ? AllCoordinates(theta.n_elem) : freeCoordinates;
+  const arma::uword m = moving.n_elem;
   arma::vec seFlat(natural.n_elem, arma::fill::value(arma::datum::nan));
 
-  // The Jacobian of the natural parameters in the packed ones, by central differences.
+  // The Jacobian of the natural parameters in the free packed ones, by central differences.
   Model probe = model;
   arma::mat jacobian(natural.n_elem, m);
-  for (arma::uword j = 0; j < m; ++j) {
+  for (arma::uword c = 0; c < m; ++c) {
+    const arma::uword j = moving[c];
     const double h = 1e-6 * std::max(1.0, std::abs(theta[j]));
     arma::vec shifted = theta;
     shifted[j] = theta[j] + h;
@@ -90,7 +98,7 @@ StandardErrors ComputeStandardErrors(const Model& model, const Data& data) {
     const arma::vec up = FlattenNatural(probe);
     shifted[j] = theta[j] - h;
     UnpackModel(probe, shifted);
-    jacobian.col(j) = (up - FlattenNatural(probe)) / (2.0 * h);
+    jacobian.col(c) = (up - FlattenNatural(probe)) / (2.0 * h);
   }
   // Natural entries that no packed parameter moves are fixed (the gate's reference column).
   std::vector<arma::uword> free;
@@ -98,7 +106,8 @@ StandardErrors ComputeStandardErrors(const Model& model, const Data& data) {
     if (m > 0 && arma::abs(jacobian.row(i)).max() > 1e-10) free.push_back(i);
   }
 
-  const arma::mat information = m > 0 ? ObservedInformation(model, data) : arma::mat();
+  const arma::mat information =
+      m > 0 ? arma::mat(ObservedInformation(model, data).submat(moving, moving)) : arma::mat();
   arma::vec eigenvalues;
   const bool finite = information.is_finite();
   if (m > 0 && finite && arma::eig_sym(eigenvalues, information)) se.smallestEigenvalue = eigenvalues.min();

@@ -452,3 +452,103 @@ TEST_F(CliTest, MultinomialExpertsMapATextResponseToClassesAndBack) {
 }
 
 }  // namespace
+
+// --- solvers: threads, start parameters, one step, fixed blocks, short EM -------------------------
+
+namespace {
+
+TEST_F(CliTest, OneAndTwoThreadsWriteTheSameModelFile) {
+  for (const char* solver : {"em", "em+mle"}) {
+    const RunResult one = FitTone({"--seed", "6", "--solver", solver, "--threads", "1", "-q", "-o", "one.json"});
+    const RunResult two = FitTone({"--seed", "6", "--solver", solver, "--threads", "2", "-q", "-o", "two.json"});
+    ASSERT_EQ(one.exitCode, 0) << one.err;
+    ASSERT_EQ(two.exitCode, 0) << two.err;
+    const std::string a = ReadText(Path("one.json")), b = ReadText(Path("two.json"));
+    EXPECT_NE(a.find("\"seconds\""), std::string::npos);  // the only field masked below
+    EXPECT_EQ(WithoutSeconds(a), WithoutSeconds(b)) << solver;
+  }
+  ExpectBadInput(FitTone({"--threads", "-1"}), {"--threads"});
+}
+
+TEST_F(CliTest, OneStepFromAStartModelFile) {
+  FitToneModel();
+  const RunResult step = FitTone({"--start", "model.json", "--one-step", "-o", "step.json", "--json"});
+  ASSERT_EQ(step.exitCode, 0) << step.err;
+  EXPECT_NE(step.err.find("one-step mode"), std::string::npos) << step.err;
+  const nlohmann::json stepped = nlohmann::json::parse(ReadText(Path("step.json")));
+  EXPECT_EQ(stepped["fit"]["iterations"], 1);
+  // From a converged fit one more EM step changes the log-likelihood by (almost) nothing.
+  const nlohmann::json start = nlohmann::json::parse(ReadText(Path("model.json")));
+  const double before = start["fit"]["log_likelihood"], after = stepped["fit"]["log_likelihood"];
+  EXPECT_NEAR(after, before, 1e-6 * std::abs(before));
+  EXPECT_GE(after, before - 1e-9 * std::abs(before));
+  // A full fit from the same start converges to the same optimum.
+  ASSERT_EQ(FitTone({"--start", "model.json", "-q", "-o", "again.json"}).exitCode, 0);
+}
+
+TEST_F(CliTest, StartModelsOfAnotherShapeAreRefused) {
+  FitToneModel();
+  ExpectBadInput(Run({"fit", kToneData, "--formula", kToneFormula, "-K", "3", "--start", "model.json"}),
+                 {"K = 2", "K = 3"});
+  ExpectBadInput(Run({"fit", kToneData, "--formula", "tuned ~ 1", "-K", "2", "--start", "model.json"}),
+                 {"--start model.json", "expert terms"});
+  ExpectBadInput(FitTone({"--start", "model.json", "--gate", "laplace"}), {"gate 'softmax'", "laplace"});
+  ExpectBadInput(FitTone({"--one-step"}), {"one-step mode needs start parameters"});
+  WriteFile("broken.json", "{\"format\": ");
+  EXPECT_EQ(FitTone({"--start", "broken.json"}).exitCode, 2);
+}
+
+TEST_F(CliTest, FixedBlocksKeepTheirValuesInTheModelFile) {
+  FitToneModel();
+  const RunResult fixed = FitTone({"--start", "model.json", "--fix", "gate", "--fix", "expert2.sigma", "-q", "-o",
+                                   "fixed.json"});
+  ASSERT_EQ(fixed.exitCode, 0) << fixed.err;
+  const nlohmann::json start = nlohmann::json::parse(ReadText(Path("model.json")));
+  const nlohmann::json held = nlohmann::json::parse(ReadText(Path("fixed.json")));
+  EXPECT_EQ(held["gate"]["parameters"], start["gate"]["parameters"]);
+  EXPECT_EQ(held["experts"][1]["parameters"]["sigma"], start["experts"][1]["parameters"]["sigma"]);
+  ExpectBadInput(FitTone({"--start", "model.json", "--fix", "expert3"}), {"expert3", "experts 1 to 2"});
+  ExpectBadInput(FitTone({"--start", "model.json", "--fix", "expert1.nu"}), {"no block 'nu'"});
+  ExpectBadInput(FitTone({"--fix", "gate"}), {"needs start parameters"});
+}
+
+TEST_F(CliTest, ShortEmStartsAreReproducible) {
+  const RunResult a = FitTone({"--start-method", "short-em", "--short-em-runs", "4", "-q", "-o", "a.json"});
+  const RunResult b = FitTone({"--start-method", "short-em", "--short-em-runs", "4", "-q", "-o", "b.json",
+                               "--threads", "2"});
+  ASSERT_EQ(a.exitCode, 0) << a.err;
+  ASSERT_EQ(b.exitCode, 0) << b.err;
+  EXPECT_EQ(WithoutSeconds(ReadText(Path("a.json"))), WithoutSeconds(ReadText(Path("b.json"))));
+}
+
+}  // namespace
+
+// --- select ------------------------------------------------------------------------------------------
+
+namespace {
+
+TEST_F(CliTest, SelectRanksKByTheCriterionAndWritesTheBest) {
+  const RunResult select = Run({"select", kToneData, "-f", kToneFormula, "-K", "1:3", "--starts", "2", "-q", "-o",
+                                "best.json"});
+  ASSERT_EQ(select.exitCode, 0) << select.err;
+  EXPECT_NE(select.out.find("Model selection by BIC (smaller is better)"), std::string::npos) << select.out;
+  const std::vector<std::string> lines = Lines(select.out);
+  ASSERT_EQ(lines.size(), 5u) << select.out;  // title, header, three models
+  const nlohmann::json best = nlohmann::json::parse(ReadText(Path("best.json")));
+  const RunResult json = Run({"select", kToneData, "-f", kToneFormula, "-K", "1:3", "--starts", "2", "-q", "--json"});
+  const nlohmann::json ranking = nlohmann::json::parse(json.out);
+  ASSERT_EQ(ranking["models"].size(), 3u);
+  EXPECT_EQ(best["K"], ranking["models"][0]["K"]);
+  EXPECT_LE(ranking["models"][0]["value"].get<double>(), ranking["models"][1]["value"].get<double>());
+  EXPECT_LE(ranking["models"][1]["value"].get<double>(), ranking["models"][2]["value"].get<double>());
+  EXPECT_EQ(ranking["models"][0]["K"], 2);  // the tone data's two lines
+}
+
+TEST_F(CliTest, SelectRefusesAKRangeBeyondTheData) {
+  WriteFile("small.csv", "y,x\n1,0\n2,1\n0.5,2\n3,3\n2.2,4\n1.1,5\n4,6\n3.3,7\n");
+  ExpectBadInput(Run({"select", "small.csv", "-f", "y ~ x", "-K", "1:3"}), {"K = 2", "free parameters", "8 rows"});
+  ExpectBadInput(Run({"select", "small.csv", "-f", "y ~ x", "-K", "3:1"}), {"-K '3:1'"});
+  ExpectBadInput(Run({"select", "small.csv", "-f", "y ~ x", "-K", "a"}), {"not a whole number"});
+}
+
+}  // namespace

@@ -81,3 +81,24 @@ TEST(Convergence, TraceRatesOfAGeometricSequence) {
 
 }  // namespace
 }  // namespace moest
+
+namespace moest {
+namespace {
+
+// A third component with (numerically) no weight: the complete-data information is singular, which
+// must read as a flagged rate of 1 with a plain note, not as NaN.
+TEST(Convergence, SingularCompleteInformationIsFlaggedNotNaN) {
+  const Model truth = test::MakeLinearModel({{0, 0}, {0.0, 2.0}}, {{{1.0, 1.0, 0.5}}, {{-1.0, -1.0, 0.5}}});
+  const test::SimulatedData sim = test::SimulateLinear(truth, 400, 8);
+  const Model empty = test::MakeLinearModel({{0, 0}, {0.0, 2.0}, {-800.0, 0.0}},
+                                            {{{1.0, 1.0, 0.5}}, {{-1.0, -1.0, 0.5}}, {{0.0, 0.0, 1.0}}});
+  EXPECT_EQ(MissingInformationRate(empty, sim.View()), 1.0);
+  const ConvergenceDiagnostics d = Diagnose(empty, sim.View(), Trace());
+  EXPECT_TRUE(d.rateNearOne);
+  EXPECT_EQ(d.missingInformationRate, 1.0);
+  EXPECT_NE(d.note.find("complete-data information is singular"), std::string::npos) << d.note;
+  EXPECT_NE(d.note.find("over-fitted"), std::string::npos) << d.note;
+}
+
+}  // namespace
+}  // namespace moest

@@ -36,9 +36,11 @@ arma::mat CompleteInformation(const Model& model, const Data& data, double step 
 
 /**
  * The largest eigenvalue of I_c^-1 I_m = I - I_c^-1 I_obs: Dempster, Laird and Rubin's rate of EM at
- * the estimate (invariant to the parametrisation). NaN when I_c is not positive definite.
+ * the estimate (invariant to the parametrisation). 1 when I_c is not positive definite (a direction
+ * the complete data do not identify, where EM's rate tends to 1); NaN only for non-finite matrices.
  */
-double MissingInformationRate(const Model& model, const Data& data);
+double MissingInformationRate(const Model& model, const Data& data,
+                              const arma::uvec& freeCoordinates = arma::uvec());
 
 /**
  * The empirical rates from the last EM rows of `trace` whose log-likelihood changes stand above
@@ -46,7 +48,11 @@ double MissingInformationRate(const Model& model, const Data& data);
  */
 void TraceRates(const Trace& trace, ConvergenceDiagnostics& out);
 
-/** Every diagnostic for a fit that ended at `model` with `trace` (EM rows only are used for rates). */
-ConvergenceDiagnostics Diagnose(const Model& model, const Data& data, const Trace& trace);
+/**
+ * Every diagnostic for a fit that ended at `model` with `trace` (EM rows only are used for rates);
+ * `freeCoordinates` as for ComputeStandardErrors (fixed blocks excluded).
+ */
+ConvergenceDiagnostics Diagnose(const Model& model, const Data& data, const Trace& trace,
+                                const arma::uvec& freeCoordinates = arma::uvec());
 
 }  // namespace moest

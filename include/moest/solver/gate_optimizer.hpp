@@ -29,6 +29,12 @@ StepReport MaximiseGateObjective(const GateObjective& objective, arma::vec& thet
                                  const GateOptimizerOptions& options, const std::string& owner);
 
 /**
+ * Q(theta) = sum_ik r_ik log g_k(x_i; theta) (the joint weights for density gates) and its gradient,
+ * evaluated on a copy of `gate`; `data` and `r` must outlive the returned objective.
+ */
+GateObjective WeightedGateObjective(const Gate& gate, const Data& data, const arma::mat& r);
+
+/**
  * The same through the Gate contract alone (LogWeights, GradLogWeights, Pack, Unpack): the gate ends
  * at the best point seen.
  */

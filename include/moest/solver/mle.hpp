@@ -43,8 +43,11 @@ FitResult RunMle(Model model, const Data& data, const MleOptions& options, Obser
 FitResult PolishMle(const FitResult& em, const Data& data, const MleOptions& options, Observer& observer,
                     int startIndex = 0);
 
-/** max |d(l/n)/d theta| at `model`'s parameters (PackModel coordinates). */
-double GradientNorm(const Model& model, const Data& data);
+/**
+ * max |d(l/n)/d theta| at `model`'s parameters (PackModel coordinates; only `freeCoordinates` when
+ * given, all when empty).
+ */
+double GradientNorm(const Model& model, const Data& data, const arma::uvec& freeCoordinates = arma::uvec());
 
 /** "em", "mle", "em+mle". */
 std::string SolverName(SolverKind solver);

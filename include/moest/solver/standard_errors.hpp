@@ -33,7 +33,15 @@ arma::mat ObservedInformation(const Model& model, const Data& data, double step 
  */
 arma::vec FlattenNatural(const Model& model, std::vector<std::string>* labels = nullptr);
 
-/** Standard errors of every natural parameter and the covariance of the free ones. */
-StandardErrors ComputeStandardErrors(const Model& model, const Data& data);
+/**
+ * Standard errors of every natural parameter and the covariance of the free ones. With
+ * `freeCoordinates` (indices into PackModel) only those move; the others are fixed (their natural
+ * parameters get NaN). Empty: all of them.
+ */
+StandardErrors ComputeStandardErrors(const Model& model, const Data& data,
+                                     const arma::uvec& freeCoordinates = arma::uvec());
+
+/** 0, 1, ..., n - 1. */
+arma::uvec AllCoordinates(arma::uword n);
 
 }  // namespace moest
