@@ -9,7 +9,10 @@
 #' * `"gate"`: the gate weights \eqn{g_k(z)}, an n x K matrix;
 #' * `"posterior"`: the posterior membership probabilities given the response, an n x K matrix;
 #' * `"density"`: the mixture density \eqn{p(y | x, z)} at the observed response;
-#' * `"experts"`: every expert's mean \eqn{\mu_k(x)}, an n x K matrix.
+#' * `"experts"`: every expert's mean \eqn{\mu_k(x)}, an n x K matrix;
+#' * `"branch"` (hierarchical models, `moe(tree = )`): the probability of every branch below the root
+#'   of the tree, the sum of the gate weights of its experts, one column `Branch.<path>` per branch
+#'   (`Branch.1`, `Branch.2`, `Branch.1.2`, ...; paths number the branches from the root, depth first).
 #'
 #' `"posterior"` and `"density"` need the response in `newdata`. Rows of `newdata` with missing
 #' values give `NA`. Factors in `newdata` must have the levels seen in the fit (for a model read from
@@ -32,8 +35,9 @@
 #' head(predict(fit, tonedata, type = "posterior"))
 #' @export
 predict.moe <- function(object, newdata,
-                        type = c("response", "gate", "posterior", "density", "experts"), ...) {
+                        type = c("response", "gate", "posterior", "density", "experts", "branch"), ...) {
   type <- match.arg(type)
+  if (type == "branch") return(predict_branches(object, newdata))
   needs_response <- type %in% c("posterior", "density")
   if (missing(newdata) || is.null(newdata)) {
     if (!has_data(object)) stop_no_data("predict() without newdata")
@@ -104,4 +108,20 @@ core_predict <- function(object, design, type, call) {
   out <- matrix(NA_real_, n, object$K)
   out[ok, ] <- value
   component_matrix(out, design$rows)
+}
+
+# Branch probabilities of a tree-gated model: each branch's experts' gate weights summed.
+predict_branches <- function(object, newdata) {
+  structure <- tree_structure(object)
+  if (is.null(structure)) {
+    stop(sprintf("type = \"branch\" needs a hierarchical model (moe(tree = )), not a %s gate", object$gate),
+         call. = FALSE)
+  }
+  if (length(structure$branches) == 0L) {
+    stop(sprintf("the tree %s has no branch below its root: use type = \"gate\"", structure$shape), call. = FALSE)
+  }
+  gate <- if (missing(newdata)) predict.moe(object, type = "gate") else predict.moe(object, newdata, type = "gate")
+  out <- vapply(structure$branches, function(experts) rowSums(gate[, experts, drop = FALSE]), numeric(nrow(gate)))
+  out <- matrix(out, nrow = nrow(gate), dimnames = list(rownames(gate), paste0("Branch.", names(structure$branches))))
+  out
 }
