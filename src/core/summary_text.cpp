@@ -87,6 +87,17 @@ ParameterBlocks NodeBlocks(const ParameterBlocks& blocks, const std::string& pat
   return out;
 }
 
+// A tree node's children: an expert "Comp.k" or a branch "Branch.<path>".
+std::vector<std::string> ChildLabels(const TreeGate::Node& node) {
+  std::vector<std::string> children;
+  for (std::size_t j = 0; j < node.leaves.size(); ++j) {
+    const bool leaf = node.leaves[j].second == node.leaves[j].first + 1;
+    const std::string path = (node.path == "root" ? "" : node.path + ".") + std::to_string(j + 1);
+    children.push_back(leaf ? "Comp." + std::to_string(node.leaves[j].first + 1) : "Branch." + path);
+  }
+  return children;
+}
+
 // A hierarchical gate: its shape, then each node's gate with its children named (an expert Comp.k, or
 // a branch by its path); the first child of a coefficient table is the node's reference.
 std::string TreeGateTables(const ModelFile& file, const TreeGate& tree) {
@@ -95,12 +106,7 @@ std::string TreeGateTables(const ModelFile& file, const TreeGate& tree) {
   out << "Gate tree (shape " << tree.Shape().ToString() << ", " << tree.Nodes().size() << " node"
       << (tree.Nodes().size() == 1 ? "" : "s") << "; the weight of an expert is the product along its path):\n";
   for (const TreeGate::Node& node : tree.Nodes()) {
-    std::vector<std::string> children;
-    for (std::size_t j = 0; j < node.leaves.size(); ++j) {
-      const bool leaf = node.leaves[j].second == node.leaves[j].first + 1;
-      std::string path = (node.path == "root" ? "" : node.path + ".") + std::to_string(j + 1);
-      children.push_back(leaf ? "Comp." + std::to_string(node.leaves[j].first + 1) : "Branch." + path);
-    }
+    const std::vector<std::string> children = ChildLabels(node);
     out << "Node " << node.path << " (" << node.gate->Spec().ToString() << " over " << children.size()
         << " children):\n";
     for (const ParameterBlock& block : NodeBlocks(blocks, node.path)) {
@@ -154,9 +160,19 @@ std::string WaldTable(const ModelFile& file) {
   std::vector<arma::rowvec> values;
   const auto* tree = dynamic_cast<const TreeGate*>(&model.gate());
   if (tree != nullptr) {
+    // One child at a time, so that each row names the node and the child it belongs to.
     for (const TreeGate::Node& node : tree->Nodes()) {
-      AddWaldRows(NodeBlocks(model.gate().Blocks(), node.path), NodeBlocks(se.gate, node.path),
-                  "gate node " + node.path + " ", file.gateTerms, 1, rows, values);
+      const std::vector<std::string> children = ChildLabels(node);
+      const ParameterBlocks estimates = NodeBlocks(model.gate().Blocks(), node.path);
+      const ParameterBlocks errors = NodeBlocks(se.gate, node.path);
+      for (std::size_t b = 0; b < estimates.size() && b < errors.size(); ++b) {
+        const ParameterBlock& estimate = estimates[b];
+        if (estimate.value.n_cols != children.size() || errors[b].value.n_cols != children.size()) continue;
+        for (arma::uword j = estimate.name == "coefficients" ? 1 : 0; j < children.size(); ++j) {
+          AddWaldRows({{estimate.name, estimate.value.col(j)}}, {{errors[b].name, errors[b].value.col(j)}},
+                      "gate node " + node.path + " " + children[j] + " ", file.gateTerms, 0, rows, values);
+        }
+      }
     }
   } else if (model.K() > 1) {
     AddWaldRows(model.gate().Blocks(), se.gate, "gate ", file.gateTerms, 1, rows, values);
