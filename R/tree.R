@@ -34,7 +34,7 @@ tree_shape_text <- function(tree) {
 # A shape text as a nested list: a node is a list of children, a leaf (expert) is NULL.
 tree_parse <- function(text) {
   if (!startsWith(text, "[")) {
-    levels <- as.integer(strsplit(gsub("\\s", "", text), "x", fixed = TRUE)[[1L]])
+    levels <- suppressWarnings(as.integer(strsplit(gsub("\\s", "", text), "x", fixed = TRUE)[[1L]]))
     if (length(levels) == 0L || anyNA(levels) || any(levels < 2L)) {
       stop(sprintf("the tree shape '%s' is not of the form 2x3", text), call. = FALSE)
     }

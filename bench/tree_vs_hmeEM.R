@@ -35,7 +35,7 @@ for (r in seq_len(replicates)) {
   set.seed(r)
   # hmeEM prints restarts ("Need new starting values"): captured; it stops after 15 of them.
   hme <- time_of(tryCatch({
-    utils::capture.output(out <- mixtools::hmeEM(data$y, data$x, maxit = 10000))
+    utils::capture.output(out <- mixtools::hmeEM(data$y, data$x, maxit = 2000))
     out
   }, error = function(e) NULL))
   rows[[r]] <- data.frame(
