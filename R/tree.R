@@ -112,6 +112,11 @@ moe_tree_gate <- function(tree, gate, K) {
                  shape, leaves), call. = FALSE)
   }
   if (startsWith(trimws(gate), "tree")) stop("with 'tree', 'gate' names the family of its nodes", call. = FALSE)
+  # The tree spec separates its own options by commas, so a node family can carry one option.
+  if (grepl(",", gate, fixed = TRUE)) {
+    stop(sprintf("with 'tree', the node gate '%s' has several options; a tree node takes at most one", gate),
+         call. = FALSE)
+  }
   list(gate = sprintf("tree(shape = %s, node = %s)", shape, gate), K = leaves)
 }
 

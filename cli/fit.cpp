@@ -78,7 +78,6 @@ FitInput LoadFitInput(const FitArguments& args) {
   return input;
 }
 
-/** The model file of a finished fit: enough to predict and simulate on new data later. */
 // --tree SHAPE turns the gate into tree(shape = SHAPE, node = GATE) and sets K from the shape; -K, if
 // given, must agree. Without --tree, -K is required.
 FitArguments WithTree(const FitArguments& args) {
@@ -92,12 +91,18 @@ FitArguments WithTree(const FitArguments& args) {
     throw InputError("-K " + std::to_string(args.components) + " conflicts with --tree " + args.treeShape + ", which has " +
                      std::to_string(leaves) + " experts (drop -K)");
   }
-  if (ParseSpec(args.gateFamily).family == "tree") throw InputError("--tree takes the node family in --gate, not a tree");
+  const ComponentSpec node = ParseSpec(args.gateFamily);
+  if (node.family == "tree") throw InputError("--tree takes the node family in --gate, not a tree");
+  // The tree spec separates its own options by commas, so a node family can carry one option.
+  if (node.options.size() > 1) {
+    throw InputError("--tree: the node gate '" + args.gateFamily + "' has several options; a tree node takes at most one");
+  }
   out.components = static_cast<int>(leaves);
   out.gateFamily = ComponentSpec{"tree", {{"shape", args.treeShape}, {"node", args.gateFamily}}}.ToString();
   return out;
 }
 
+/** The model file of a finished fit: enough to predict and simulate on new data later. */
 ModelFile MakeModelFile(const FitArguments& args, const FitInput& input, FitResult result) {
   ModelFile file;
   file.formula = input.formula.text;

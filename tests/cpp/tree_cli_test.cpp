@@ -43,6 +43,9 @@ TEST(TreeCli, BadTreesAreClearErrors) {
   const test::CliOutcome density = RunMoest(directory, kFit + "--tree 2x2 --gate gaussian_density");
   EXPECT_EQ(density.exitCode, 2);
   EXPECT_NE(density.err.find("density of x"), std::string::npos) << density.err;
+  const test::CliOutcome options = RunMoest(directory, kFit + "--tree 2x2 --gate 'softmax(temperature = 2, top_k = 1)'");
+  EXPECT_EQ(options.exitCode, 2);
+  EXPECT_NE(options.err.find("a tree node takes at most one"), std::string::npos) << options.err;
   const test::CliOutcome noK = RunMoest(directory, kFit);
   EXPECT_EQ(noK.exitCode, 2);
   EXPECT_NE(noK.err.find("-K is required"), std::string::npos) << noK.err;

@@ -29,6 +29,7 @@ test_that("the tree argument becomes the core's shape and sets K", {
   expect_equal(tree_leaves(tree_parse("[[2 2] 1]")), 5L)
   expect_equal(moe_tree_gate(c(2, 3), "probit", NULL), list(gate = "tree(shape = 2x3, node = probit)", K = 6L))
   expect_error(moe_tree_gate(c(2, 3), "softmax", 4), "K = 4 conflicts with the tree 2x3, which has 6")
+  expect_error(moe_tree_gate(c(2, 3), "softmax(top_k = 1, temperature = 2)", NULL), "at most one")
   expect_error(tree_shape_text(c(2, 1)), "whole number >= 2")
   expect_error(tree_shape_text(list(3)), "at least 2 branches")
   expect_error(tree_shape_text(list(3, 2.5)), "not a whole number")
