@@ -17,6 +17,9 @@ print.moe <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
   if (is_density_gate(x)) {
     cat("Gate densities of the covariates:\n")
     print_tables(x$coefficients$gate, digits)
+  } else if (is_tree_gate(x)) {
+    cat(tree_header(x), "\n", sep = "")
+    print_tables(x$coefficients$gate, digits)
   } else {
     cat("Gate coefficients (Comp.1 is the reference):\n")
     print(x$coefficients$gate, digits = digits)
@@ -72,6 +75,7 @@ summary.moe <- function(object, ...) {
   out <- list(
     call = object$call, header = describe_model(object),
     gate = if (is_density_gate(object)) gate  # density blocks are printed by name, without SEs
+           else if (is_tree_gate(object)) tree_gate_tables(object, estimate)
            else stats::setNames(lapply(comps[-1L], function(k) {
              estimate(gate[, k], errors$gate[, k], rownames(gate))
            }), comps[-1L]),
@@ -88,6 +92,7 @@ summary.moe <- function(object, ...) {
   out$objective <- object$objective
   out$conditional_logLik <- object$conditional_logLik
   out$density_gate <- is_density_gate(object)
+  out$tree_header <- if (is_tree_gate(object)) tree_header(object)
   out$diagnostics <- object$diagnostics
   out$created_by <- object$created_by
   out$formula_text <- object$formula_text
@@ -102,6 +107,9 @@ print.summary.moe <- function(x, digits = max(3L, getOption("digits") - 3L), ...
   cat(x$header, "\n", sep = "")
   if (isTRUE(x$density_gate)) {
     cat("\nGate densities of the covariates (the fit maximised the joint likelihood of x and y):\n")
+    print_tables(x$gate, digits)
+  } else if (!is.null(x$tree_header)) {
+    cat("\n", x$tree_header, "\n", sep = "")
     print_tables(x$gate, digits)
   } else if (length(x$gate) > 0L) {
     cat("\nGate coefficients (softmax; Comp.1 is the reference, its coefficients are 0):\n")
@@ -259,6 +267,7 @@ NULL
 #' @export
 coef.moe <- function(object, ...) {
   if (is_density_gate(object)) return(density_gate_coef(object))
+  if (is_tree_gate(object)) return(density_gate_coef(object, tree_free_blocks(object)))
   gate <- object$coefficients$gate[, -1L, drop = FALSE]
   parameters <- expert_parameter_matrix(object)
   # Names by component, then term: rep() keeps the column-major order of as.vector().
@@ -302,9 +311,8 @@ residuals.moe <- function(object, ...) {
 
 # coef() for a density gate: every gate block flattened (gate:block:Comp.k:row), then the experts as
 # for softmax gates. Covariance matrices are symmetric, so this holds more values than df counts.
-density_gate_coef <- function(object) {
+density_gate_coef <- function(object, gate = object$coefficients$gate) {
   parameters <- expert_parameter_matrix(object)
-  gate <- object$coefficients$gate
   values <- unlist(lapply(gate, as.vector), use.names = FALSE)
   names <- unlist(lapply(names(gate), function(name) {
     m <- gate[[name]]
@@ -315,4 +323,41 @@ density_gate_coef <- function(object) {
   expert <- paste0("expert:", rep(colnames(parameters), each = nrow(parameters)), ":",
                    rep(rownames(parameters), times = ncol(parameters)))
   stats::setNames(c(values, as.vector(parameters)), c(names, expert))
+}
+
+# A tree gate (moe(tree = )): its shape and what its node tables mean.
+tree_header <- function(x) {
+  sprintf(paste0("Gate tree %s: a %s gate at each of its %d nodes; an expert's weight is the product ",
+                 "of the node weights along its path (the first child of each node is its reference):"),
+          tree_structure(x)$shape, sub("^.*node[s]? = ([^,]+)[,)].*$", "\\1", x$gate),
+          length(tree_structure(x)$nodes))
+}
+
+# The tree gate's blocks without each coefficient block's reference column (always 0).
+tree_free_blocks <- function(object) {
+  gate <- object$coefficients$gate
+  for (name in names(gate)) {
+    if (endsWith(name, ":coefficients")) gate[[name]] <- gate[[name]][, -1L, drop = FALSE]
+  }
+  gate
+}
+
+# One Wald (or estimate) table per free column of every node block, named "<node>:<block> <child>".
+tree_gate_tables <- function(object, estimate) {
+  gate <- tree_free_blocks(object)
+  se <- object$standard_errors$gate
+  tables <- list()
+  for (name in names(gate)) {
+    value <- gate[[name]]
+    errors <- se[[name]]
+    errors <- if (length(errors) == length(object$coefficients$gate[[name]])) {
+      as.matrix(errors)[, ncol(as.matrix(errors)) - rev(seq_len(ncol(value))) + 1L, drop = FALSE]
+    } else value * NA_real_
+    rows <- if (is.null(rownames(value))) paste0("[", seq_len(nrow(value)), "]") else rownames(value)
+    for (j in seq_len(ncol(value))) {
+      child <- if (is.null(colnames(value))) j else colnames(value)[j]
+      tables[[paste(name, child)]] <- estimate(value[, j], errors[, j], rows)
+    }
+  }
+  tables
 }

@@ -52,6 +52,14 @@
 #' @param fix Optional names of parameter blocks held at their values in `start` during the fit:
 #'   `"gate"`, `"gate.coefficients"`, `"expert2"` (every block of expert 2) or `"expert2.sigma"`.
 #'   Held parameters get no standard errors and do not count in `df`.
+#' @param tree For a hierarchical mixture of experts (Jordan and Jacobs 1994): the tree of gates
+#'   over the experts, as the branching of each level (`c(2, 3)`: a root gate over 2 branches, each a
+#'   gate over 3 experts; `c(2, 2, 2)`: depth 3), as a nested list for ragged trees (`list(3, 2)`: a
+#'   branch of 3 experts and one of 2; `list(list(2, 2), 3)`; a 1 is a single expert), or as the
+#'   shape text `"2x3"` / `"[3 2]"`. Every node is a `gate` gate (a conditional family: softmax,
+#'   laplace, gaussian_kernel, probit); `K` is the number of leaves and may be left out. An expert's
+#'   weight is the product of the node weights along its path. See [predict.moe()] (`type =
+#'   "branch"`) and [plot.moe()] (`which = 5`).
 #' @param na.action What to do with rows holding `NA`: a function such as [stats::na.omit()] (the
 #'   default, from `getOption("na.action")`), [stats::na.exclude()] or [stats::na.fail()].
 #' @return An object of class `"moe"`, a list with components
@@ -94,9 +102,16 @@
 #' @export
 moe <- function(formula, data, K, expert = "gaussian", gate = "softmax", starts = 10,
                 seed = NULL, control = moe_control(), cluster = NULL, start = NULL, fix = NULL,
-                na.action) {
+                na.action, tree = NULL) {
   call <- match.call()
-  if (missing(K)) stop("'K', the number of components, is missing", call. = FALSE)
+  if (!is.null(tree)) {
+    check_family(gate, "gate")
+    hierarchy <- moe_tree_gate(tree, gate, if (missing(K)) NULL else K)
+    gate <- hierarchy$gate
+    K <- hierarchy$K
+  } else if (missing(K)) {
+    stop("'K', the number of components, is missing", call. = FALSE)
+  }
   check_number(K, "K", "a positive whole number", min = 1, whole = TRUE)
   check_number(starts, "starts", "a whole number of at least 1", min = 1, whole = TRUE)
   check_family(expert, "expert")

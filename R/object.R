@@ -35,7 +35,9 @@ moe_from_json <- function(json, formula = NULL) {
 moe_coefficients <- function(info, spec) {
   comps <- component_names(spec$K)
   gate <- info$gate$coefficients
-  if (is.null(gate) && !is.null(info$gate$centres)) {
+  if (startsWith(spec$gate, "tree(")) {
+    gate <- tree_gate_blocks(info$gate, spec)  # one block per node, see R/tree.R
+  } else if (is.null(gate) && !is.null(info$gate$centres)) {
     # Distance gates (laplace, gaussian_kernel) have centres over the covariates and a bias that
     # plays the intercept's role: shown as one matrix, the bias in the intercept's row.
     gate <- rbind(info$gate$bias, info$gate$centres)
@@ -105,4 +107,4 @@ density_gate_blocks <- function(blocks, spec) {
 }
 
 # Whether `object`'s gate is a density gate (fitted on the joint likelihood of covariates and response).
-is_density_gate <- function(object) is.list(object$coefficients$gate)
+is_density_gate <- function(object) is.list(object$coefficients$gate) && !is_tree_gate(object)

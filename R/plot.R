@@ -8,11 +8,14 @@
 #' (see [plot_gate()]). `which = 4` plots the empirical linear rate of EM,
 #' \eqn{\sqrt{a_t}}{sqrt(a_t)} with \eqn{a_t = (l_{t+1} - l_t) / (l_t - l_{t-1})}, against the
 #' iteration, with the fraction of missing information at the estimate (the theoretical rate) as a
-#' dashed line; a rate near 1 means a singular or over-fitted model.
+#' dashed line; a rate near 1 means a singular or over-fitted model. `which = 5` (hierarchical models,
+#' `moe(tree = )`) plots the gate weights by branch: every branch's probability (thick lines) and its
+#' experts' weights (thin dashed lines in the branch's colour) against the first numeric gate
+#' covariate.
 #'
 #' @param x A `"moe"` object. A model read by [read_moe()] stores no data: only `which = 2` works.
 #' @param which Which plots to draw: 1 (data and experts), 2 (log-likelihood trace), 3 (gate
-#'   weights against a covariate), 4 (EM rate), or several.
+#'   weights against a covariate), 4 (EM rate), 5 (tree models: gate weights by branch), or several.
 #' @param ask Whether to wait for the user before each plot.
 #' @param ... Further graphical parameters passed to [plot()].
 #' @return `x`, invisibly.
@@ -25,7 +28,7 @@
 plot.moe <- function(x, which = if (has_data(x)) c(1L, 2L) else 2L,
                      ask = interactive() && length(which) > 1L &&
                        prod(graphics::par("mfcol")) < length(which), ...) {
-  if (!is.numeric(which) || !all(which %in% 1:4)) stop("'which' must be among 1, 2, 3 and 4", call. = FALSE)
+  if (!is.numeric(which) || !all(which %in% 1:5)) stop("'which' must be among 1, 2, 3, 4 and 5", call. = FALSE)
   if (ask) {
     old <- graphics::par(ask = TRUE)
     on.exit(graphics::par(old))
@@ -42,6 +45,7 @@ plot.moe <- function(x, which = if (has_data(x)) c(1L, 2L) else 2L,
   }
   if (3L %in% which) plot_gate(x, ...)
   if (4L %in% which) plot_moe_rate(x, ...)
+  if (5L %in% which) plot_tree_branches(x, ...)
   invisible(x)
 }
 
@@ -106,4 +110,32 @@ plot_class_probabilities <- function(x, main = NULL, ...) {
   heights <- seq(0.02, 0.98, length.out = length(x$class_labels))
   graphics::points(covariate, heights[x$y + 1], col = colours[x$y + 1], pch = "|", cex = 0.6)
   graphics::legend("topright", legend = x$class_labels, col = colours, lty = 1, bty = "n")
+}
+
+# A tree model's gate weights by branch against the first numeric gate covariate (or the row index).
+plot_tree_branches <- function(x, ...) {
+  structure <- tree_structure(x)
+  if (is.null(structure)) stop("plot(which = 5) needs a hierarchical model (moe(tree = ))", call. = FALSE)
+  if (!has_data(x)) stop_no_data("plot(which = 5)")
+  gate <- predict.moe(x, type = "gate")
+  covariate <- x$x$gate[, setdiff(colnames(x$x$gate), "(Intercept)"), drop = FALSE]
+  label <- if (ncol(covariate) > 0L) colnames(covariate)[1L] else "observation"
+  z <- if (ncol(covariate) > 0L) covariate[, 1L] else seq_len(nrow(gate))
+  order <- order(z)
+  # The top-level children of the root: a branch (its probability) or a single expert.
+  top <- structure$nodes[[1L]]
+  colours <- seq_along(top$children) + 1L
+  top_weights <- vapply(top$experts, function(e) rowSums(gate[, e, drop = FALSE]), numeric(nrow(gate)))
+  top_weights <- matrix(top_weights, nrow = nrow(gate))
+  graphics::matplot(z[order], top_weights[order, , drop = FALSE], type = "l", lty = 1, lwd = 3,
+                    col = colours, ylim = c(0, 1), xlab = label, ylab = "gate weight",
+                    main = sprintf("Gate weights by branch (tree %s)", structure$shape), ...)
+  for (j in seq_along(top$experts)) {
+    if (length(top$experts[[j]]) > 1L) {
+      graphics::matlines(z[order], gate[order, top$experts[[j]], drop = FALSE], lty = 2, lwd = 1,
+                         col = colours[j])
+    }
+  }
+  graphics::legend("topright", legend = top$children, col = colours, lty = 1, lwd = 3, bty = "n")
+  invisible(top_weights)
 }

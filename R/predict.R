@@ -9,7 +9,10 @@
 #' * `"gate"`: the gate weights \eqn{g_k(z)}, an n x K matrix;
 #' * `"posterior"`: the posterior membership probabilities given the response, an n x K matrix;
 #' * `"density"`: the mixture density \eqn{p(y | x, z)} at the observed response;
-#' * `"experts"`: every expert's mean \eqn{\mu_k(x)}, an n x K matrix.
+#' * `"experts"`: every expert's mean \eqn{\mu_k(x)}, an n x K matrix;
+#' * `"branch"` (hierarchical models, `moe(tree = )`): the probability of every branch below the root
+#'   of the tree, the sum of the gate weights of its experts, one column `Branch.<path>` per branch
+#'   (`Branch.1`, `Branch.2`, `Branch.1.2`, ...; paths number the branches from the root, depth first).
 #' * `"probabilities"` (multinomial experts): the class probabilities
 #'   \eqn{P(y = c | x, z) = \sum_k g_k(z) P_k(y = c | x)}{P(y = c | x, z) = sum_k g_k(z) P_k(y = c | x)},
 #'   an n x C matrix with the classes as column names;
@@ -38,9 +41,10 @@
 #' @export
 predict.moe <- function(object, newdata,
                         type = c("response", "gate", "posterior", "density", "experts",
-                                 "probabilities", "class"), ...) {
+                                 "probabilities", "class", "branch"), ...) {
   type <- match.arg(type)
   if (type %in% c("probabilities", "class")) return(predict_classes(object, newdata, type))
+  if (type == "branch") return(predict_branches(object, newdata))
   needs_response <- type %in% c("posterior", "density")
   if (missing(newdata) || is.null(newdata)) {
     if (!has_data(object)) stop_no_data("predict() without newdata")
@@ -132,4 +136,20 @@ predict_classes <- function(object, newdata, type) {
   if (type == "probabilities") return(p)
   best <- apply(p, 1L, function(row) if (anyNA(row)) NA_integer_ else which.max(row))
   stats::setNames(factor(object$class_labels[best], levels = object$class_labels), rownames(p))
+}
+
+# Branch probabilities of a tree-gated model: each branch's experts' gate weights summed.
+predict_branches <- function(object, newdata) {
+  structure <- tree_structure(object)
+  if (is.null(structure)) {
+    stop(sprintf("type = \"branch\" needs a hierarchical model (moe(tree = )), not a %s gate", object$gate),
+         call. = FALSE)
+  }
+  if (length(structure$branches) == 0L) {
+    stop(sprintf("the tree %s has no branch below its root: use type = \"gate\"", structure$shape), call. = FALSE)
+  }
+  gate <- if (missing(newdata)) predict.moe(object, type = "gate") else predict.moe(object, newdata, type = "gate")
+  out <- vapply(structure$branches, function(experts) rowSums(gate[, experts, drop = FALSE]), numeric(nrow(gate)))
+  out <- matrix(out, nrow = nrow(gate), dimnames = list(rownames(gate), paste0("Branch.", names(structure$branches))))
+  out
 }

@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "interrupt.hpp"
 #include "observer.hpp"
+#include "moest/gate/tree_shape.hpp"
 #include "validators.hpp"
 
 namespace moest::cli {
@@ -25,6 +26,7 @@ struct FitArguments {
   int components = 0;
   std::string expertFamily = "gaussian";
   std::string gateFamily = "softmax";
+  std::string treeShape;  // --tree: a hierarchical MoE whose nodes are --gate gates; K from the shape
   FitOptions options;  // all but the start method, which is named by startMethod
   std::string startMethod = "mixed";
   std::string solver = "em";
@@ -79,6 +81,30 @@ FitInput LoadFitInput(const FitArguments& args) {
   return input;
 }
 
+// --tree SHAPE turns the gate into tree(shape = SHAPE, node = GATE) and sets K from the shape; -K, if
+// given, must agree. Without --tree, -K is required.
+FitArguments WithTree(const FitArguments& args) {
+  if (args.treeShape.empty()) {
+    if (args.components < 1) throw InputError("-K is required (or --tree SHAPE, which implies K)");
+    return args;
+  }
+  FitArguments out = args;
+  const arma::uword leaves = ParseTreeShape(args.treeShape).NumLeaves();
+  if (args.components > 0 && static_cast<arma::uword>(args.components) != leaves) {
+    throw InputError("-K " + std::to_string(args.components) + " conflicts with --tree " + args.treeShape + ", which has " +
+                     std::to_string(leaves) + " experts (drop -K)");
+  }
+  const ComponentSpec node = ParseSpec(args.gateFamily);
+  if (node.family == "tree") throw InputError("--tree takes the node family in --gate, not a tree");
+  // The tree spec separates its own options by commas, so a node family can carry one option.
+  if (node.options.size() > 1) {
+    throw InputError("--tree: the node gate '" + args.gateFamily + "' has several options; a tree node takes at most one");
+  }
+  out.components = static_cast<int>(leaves);
+  out.gateFamily = ComponentSpec{"tree", {{"shape", args.treeShape}, {"node", args.gateFamily}}}.ToString();
+  return out;
+}
+
 /** The model file of a finished fit: enough to predict and simulate on new data later. */
 ModelFile MakeModelFile(const FitArguments& args, const FitInput& input, FitResult result) {
   ModelFile file;
@@ -114,7 +140,8 @@ Model ReadStartModel(const std::string& path, const FitInput& input) {
   return std::move(start.model);
 }
 
-int RunFit(const FitArguments& args) {
+int RunFit(const FitArguments& rawArgs) {
+  const FitArguments args = WithTree(rawArgs);
   const FitInput input = LoadFitInput(args);
   const arma::uword K = static_cast<arma::uword>(args.components);
   // Checked before the model is made: an absurd K would otherwise allocate K experts first.
@@ -176,9 +203,11 @@ void AddFitCommand(CLI::App& app, CommandAction& action) {
                   "\"y ~ x1 + x2 | z1\": the experts use the terms before '|', the gate those after it "
                   "(without '|' both use the same terms); '0 +' drops the intercept, '~ 1' is intercept-only")
       ->required();
-  fit->add_option("-K", args->components, "number of experts (at least 1)")
-      ->required()
+  fit->add_option("-K", args->components, "number of experts (at least 1; required unless --tree gives it)")
       ->check(WholeNumberAtLeast(1));
+  fit->add_option("--tree", args->treeShape,
+                  "hierarchical MoE: a tree of --gate gates over the experts, e.g. 2x3 (2 branches of 3 experts), "
+                  "2x2x2 (depth 3) or \"[3 2]\" / \"[[2 2] 3]\" for ragged trees; K is the number of leaves");
   fit->add_option("--expert", args->expertFamily,
                   "expert family, with options in parentheses: gaussian, t (\"t(nu = estimate)\" or \"t(nu = 4)\"), "
                   "poisson (counts), multinomial (a text or whole-number class column; classes are set from "

@@ -5,15 +5,17 @@
 
 #include "arguments.hpp"
 #include "commands.hpp"
+#include "moest/gate/tree_predict.hpp"
 #include "validators.hpp"
 
 namespace moest::cli {
 
 namespace {
 
-enum class PredictionType { Response, Gate, Posterior, Density, Experts, Classes };
+enum class PredictionType { Response, Gate, Posterior, Density, Experts, Classes, Branch };
 
-const std::map<std::string, PredictionType> kPredictionTypes = {{"classes", PredictionType::Classes},
+const std::map<std::string, PredictionType> kPredictionTypes = {{"branch", PredictionType::Branch},
+                                                                {"classes", PredictionType::Classes},
                                                                 {"density", PredictionType::Density},
                                                                 {"experts", PredictionType::Experts},
                                                                 {"gate", PredictionType::Gate},
@@ -59,6 +61,14 @@ std::string ClassesCsv(const ModelFile& file, const Data& data) {
   return out;
 }
 
+/** A tree model's branch probabilities, one column branch.<path> per branch ("branch.1", "branch.1.2"). */
+std::string BranchCsv(const Model& model, const Data& data) {
+  std::vector<std::string> paths;
+  const arma::mat probabilities = PredictBranches(model, data, paths);
+  for (std::string& path : paths) path = "branch." + path;
+  return FormatCsv(paths, probabilities);
+}
+
 /** The prediction of `type` as CSV, with the column names of --help. */
 std::string PredictionCsv(PredictionType type, const ModelFile& file, const Data& data) {
   const Model& model = file.model;
@@ -70,6 +80,7 @@ std::string PredictionCsv(PredictionType type, const ModelFile& file, const Data
     case PredictionType::Density: return FormatCsv({"density"}, PredictDensity(model, data));
     case PredictionType::Experts: return FormatCsv(NumberedNames("mean", K), PredictExpertMeans(model, data));
     case PredictionType::Classes: return ClassesCsv(file, data);
+    case PredictionType::Branch: return BranchCsv(model, data);
   }
   return "";  // unreachable: every type is handled above
 }
@@ -104,7 +115,9 @@ void AddPredictCommand(CLI::App& app, CommandAction& action) {
       "Columns by --type: response -> mean (E[y|x]); gate -> gate.1..gate.K (g_k(x)); posterior -> "
       "posterior.1..posterior.K (membership given x and y); density -> density (p(y|x)); experts -> "
       "mean.1..mean.K (each expert's mean); classes (multinomial experts) -> prob.<label> per class and class "
-      "(the most probable one). posterior and density need the response column.");
+      "(the most probable one); branch (tree models, --tree) -> branch.<path> per branch below the root (the sum of "
+      "its experts' gate weights; paths 1, 2, 1.2, ... number the branches from the root). posterior and density "
+      "need the response column.");
   AddModelArgument(*predict, args->modelPath);
   predict->add_option("data", args->dataPath, "CSV file holding the model's covariate columns")
       ->required()

@@ -8,6 +8,7 @@
 #include "moest/gate/softmax.hpp"
 #include "moest/gate/softmax_variants.hpp"
 #include "moest/gate/t_density.hpp"
+#include "moest/gate/tree.hpp"
 
 namespace moest {
 
@@ -53,6 +54,7 @@ std::unique_ptr<Gate> MakeGate(const ComponentSpec& spec, arma::uword q, arma::u
     if (!(value > 0.0)) throw InputError("t_density: the degrees of freedom nu must be positive (got " + nu + ")");
     return std::make_unique<TDensityGate>(q, K, TDensityGate::Nu::Fixed, value);
   }
+  if (spec.family == "tree") return MakeTreeGate(spec, q, K);
   if (spec.family == "laplace_density") {
     spec.CheckKnown({});
     return std::make_unique<LaplaceDensityGate>(q, K);
@@ -67,7 +69,7 @@ std::unique_ptr<Gate> MakeGate(const std::string& spec, arma::uword q, arma::uwo
 }
 
 std::vector<std::string> GateFamilies() {
-  return {"softmax", "laplace", "gaussian_kernel", "probit", "gaussian_density", "t_density", "laplace_density"};
+  return {"softmax", "laplace", "gaussian_kernel", "probit", "gaussian_density", "t_density", "laplace_density", "tree"};
 }
 
 }  // namespace moest

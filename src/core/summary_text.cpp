@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "moest/gate/tree.hpp"
+
 namespace moest {
 
 namespace {
@@ -76,6 +78,54 @@ std::string GateDensityTables(const ModelFile& file) {
   return out.str() + "\n";
 }
 
+// A tree gate's blocks of one node ("<path>:<name>"), renamed to <name>.
+ParameterBlocks NodeBlocks(const ParameterBlocks& blocks, const std::string& path) {
+  ParameterBlocks out;
+  for (const ParameterBlock& block : blocks) {
+    if (block.name.rfind(path + ":", 0) == 0) out.push_back({block.name.substr(path.size() + 1), block.value});
+  }
+  return out;
+}
+
+// A tree node's children: an expert "Comp.k" or a branch "Branch.<path>".
+std::vector<std::string> ChildLabels(const TreeGate::Node& node) {
+  std::vector<std::string> children;
+  for (std::size_t j = 0; j < node.leaves.size(); ++j) {
+    const bool leaf = node.leaves[j].second == node.leaves[j].first + 1;
+    const std::string path = (node.path == "root" ? "" : node.path + ".") + std::to_string(j + 1);
+    children.push_back(leaf ? "Comp." + std::to_string(node.leaves[j].first + 1) : "Branch." + path);
+  }
+  return children;
+}
+
+// A hierarchical gate: its shape, then each node's gate with its children named (an expert Comp.k, or
+// a branch by its path); the first child of a coefficient table is the node's reference.
+std::string TreeGateTables(const ModelFile& file, const TreeGate& tree) {
+  std::ostringstream out;
+  const ParameterBlocks blocks = tree.Blocks();
+  out << "Gate tree (shape " << tree.Shape().ToString() << ", " << tree.Nodes().size() << " node"
+      << (tree.Nodes().size() == 1 ? "" : "s") << "; the weight of an expert is the product along its path):\n";
+  for (const TreeGate::Node& node : tree.Nodes()) {
+    const std::vector<std::string> children = ChildLabels(node);
+    out << "Node " << node.path << " (" << node.gate->Spec().ToString() << " over " << children.size()
+        << " children):\n";
+    for (const ParameterBlock& block : NodeBlocks(blocks, node.path)) {
+      if (block.value.n_cols != children.size()) continue;
+      const bool coefficients = block.name == "coefficients" && block.value.n_rows == file.gateTerms.size();
+      const arma::uword from = coefficients ? 1 : 0;
+      std::vector<std::string> rows;
+      for (arma::uword i = 0; i < block.value.n_rows; ++i) {
+        rows.push_back(coefficients ? file.gateTerms[i]
+                                    : block.name + (block.value.n_rows == 1 ? "" : "[" + std::to_string(i + 1) + "]"));
+      }
+      out << (coefficients ? "coefficients (" + children[0] + " is the reference)" : block.name) << ":\n";
+      out << Table(rows, std::vector<std::string>(children.begin() + from, children.end()),
+                   block.value.cols(from, block.value.n_cols - 1));
+    }
+  }
+  return out.str() + "\n";
+}
+
 // One Wald row per free parameter: estimate, standard error, z and two-sided p (z and p omitted for
 // scale parameters, whose null value is not 0).
 void AddWaldRows(const ParameterBlocks& estimates, const ParameterBlocks& errors, const std::string& owner,
@@ -108,7 +158,25 @@ std::string WaldTable(const ModelFile& file) {
   const Model& model = file.model;
   std::vector<std::string> rows;
   std::vector<arma::rowvec> values;
-  if (model.K() > 1) AddWaldRows(model.gate().Blocks(), se.gate, "gate ", file.gateTerms, 1, rows, values);
+  const auto* tree = dynamic_cast<const TreeGate*>(&model.gate());
+  if (tree != nullptr) {
+    // One child at a time, so that each row names the node and the child it belongs to.
+    for (const TreeGate::Node& node : tree->Nodes()) {
+      const std::vector<std::string> children = ChildLabels(node);
+      const ParameterBlocks estimates = NodeBlocks(model.gate().Blocks(), node.path);
+      const ParameterBlocks errors = NodeBlocks(se.gate, node.path);
+      for (std::size_t b = 0; b < estimates.size() && b < errors.size(); ++b) {
+        const ParameterBlock& estimate = estimates[b];
+        if (estimate.value.n_cols != children.size() || errors[b].value.n_cols != children.size()) continue;
+        for (arma::uword j = estimate.name == "coefficients" ? 1 : 0; j < children.size(); ++j) {
+          AddWaldRows({{estimate.name, estimate.value.col(j)}}, {{errors[b].name, errors[b].value.col(j)}},
+                      "gate node " + node.path + " " + children[j] + " ", file.gateTerms, 0, rows, values);
+        }
+      }
+    }
+  } else if (model.K() > 1) {
+    AddWaldRows(model.gate().Blocks(), se.gate, "gate ", file.gateTerms, 1, rows, values);
+  }
   for (arma::uword k = 0; k < model.K() && k < se.experts.size(); ++k) {
     AddWaldRows(model.expert(k).Blocks(), se.experts[k], "Comp." + std::to_string(k + 1) + " ", file.expertTerms,
                 0, rows, values);
@@ -134,8 +202,10 @@ std::string SummaryText(const ModelFile& file) {
   // Gate table: every non-reference component's coefficients.
   const ParameterBlocks gateBlocks = model.gate().Blocks();
   if (model.gate().IsJoint()) out << GateDensityTables(file);
+  const auto* tree = dynamic_cast<const TreeGate*>(&model.gate());
+  if (tree != nullptr) out << TreeGateTables(file, *tree);
   for (const ParameterBlock& block : gateBlocks) {
-    if (model.gate().IsJoint()) break;  // printed by GateDensityTables
+    if (model.gate().IsJoint() || tree != nullptr) break;  // printed by GateDensityTables or TreeGateTables
     if (K > 1 && block.value.n_cols == K && block.value.n_rows == file.gateTerms.size()) {
       out << "Gate coefficients (" << file.gateFamily << ", Comp.1 is the reference):\n";
       out << Table(file.gateTerms, ComponentHeaders(1, K), block.value.cols(1, K - 1)) << "\n";

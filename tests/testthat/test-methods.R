@@ -96,7 +96,7 @@ test_that("plot draws both plots, with one or several covariates", {
   two <- moe(y ~ x + z, data = data, K = 2, seed = 1, starts = 2)
   expect_invisible(plot(two, which = 1))
   expect_invisible(plot(fit, which = 4))
-  expect_error(plot(fit, which = 5), "'which' must be among 1, 2, 3 and 4")
+  expect_error(plot(fit, which = 6), "'which' must be among 1, 2, 3, 4 and 5")
 })
 
 test_that("a single component works with every method", {
