@@ -13,6 +13,16 @@ moe_fit_cpp <- function(y, x_expert, x_gate, K, expert, gate, options, seed, for
     .Call(`_moest_moe_fit_cpp`, y, x_expert, x_gate, K, expert, gate, options, seed, formula, response)
 }
 
+#' Fit a mixed-effects mixture of experts in the C++ core (internal; use moe()).
+#'
+#' @param group 0-based dense group ids; @param labels the group labels; @param z the random-effect
+#' design; other arguments as moe_fit_cpp, plus `mixed` (see ToMixedOptions).
+#' @return list(json, posterior, fitted, random, interrupted, messages).
+#' @noRd
+moe_mixed_fit_cpp <- function(y, x_expert, x_gate, z, group, labels, K, expert, gate, options, seed, group_name, mixed, formula, response) {
+    .Call(`_moest_moe_mixed_fit_cpp`, y, x_expert, x_gate, z, group, labels, K, expert, gate, options, seed, group_name, mixed, formula, response)
+}
+
 #' The contents of a model's JSON for R (internal).
 #' @param json model-file JSON text.
 #' @return list(model, gate, experts, stats).

@@ -7,6 +7,7 @@
 #include "arguments.hpp"
 #include "commands.hpp"
 #include "interrupt.hpp"
+#include "mixed.hpp"
 #include "observer.hpp"
 #include "validators.hpp"
 
@@ -32,6 +33,7 @@ struct FitArguments {
   std::string tracePath;   // empty: no trace file
   bool json = false;
   bool quiet = false;
+  MixedCliArguments mixed;  // --group and its companions (cli/mixed.cpp)
 };
 
 /** What a fit reads from the table, checked before any fitting. */
@@ -107,6 +109,12 @@ int RunFit(const FitArguments& args) {
   options.em.rule = args.stopping == "aitken" ? StoppingRule::Aitken : StoppingRule::Relative;
   const Model prototype = Model::Make(input.expertFamily, args.gateFamily, input.expert.x.n_cols,
                                       input.gate.x.n_cols, K);
+  if (!args.mixed.group.empty()) {
+    return RunMixedFit(args.mixed, {args.dataPath, input.formula.text, input.formula.response, input.expert, input.gate,
+                                    input.response, input.expertFamily, args.gateFamily, options, args.outputPath,
+                                    args.tracePath, args.json, args.quiet},
+                       prototype);
+  }
   const Data data(input.response, input.expert.x, input.gate.x);
 
   InstallInterruptHandler();
@@ -215,6 +223,7 @@ void AddFitCommand(CLI::App& app, CommandAction& action) {
                   "relative_change, seconds, decrease)");
   fit->add_flag("--json", args->json, "print the model file's JSON on stdout instead of the summary");
   fit->add_flag("-q,--quiet", args->quiet, "print no progress and no summary (--json and warnings still print)");
+  AddMixedOptions(*fit, args->mixed);
   BindAction(*fit, action, args, RunFit);
 }
 

@@ -40,6 +40,8 @@ std::uint64_t SeedFromDouble(double seed) {
   return static_cast<std::uint64_t>(seed);
 }
 
+}  // namespace
+
 // `options` is moe_control()'s list plus `starts` and `partition` (labels 1..K, or empty).
 moest::FitOptions ToFitOptions(const Rcpp::List& options, double seed) {
   moest::FitOptions fit;
@@ -70,8 +72,6 @@ moest::FitOptions ToFitOptions(const Rcpp::List& options, double seed) {
   }
   return fit;
 }
-
-}  // namespace
 
 }  // namespace moest_r
 
