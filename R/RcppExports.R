@@ -13,6 +13,16 @@ moe_fit_cpp <- function(y, x_expert, x_gate, K, expert, gate, options, seed, for
     .Call(`_moest_moe_fit_cpp`, y, x_expert, x_gate, K, expert, gate, options, seed, formula, response)
 }
 
+#' Fit a mixed-effects mixture of experts in the C++ core (internal; use moe()).
+#'
+#' @param group 0-based dense group ids; @param labels the group labels; @param z the random-effect
+#' design; other arguments as moe_fit_cpp, plus `mixed` (see ToMixedOptions).
+#' @return list(json, posterior, fitted, random, interrupted, messages).
+#' @noRd
+moe_mixed_fit_cpp <- function(y, x_expert, x_gate, z, group, labels, K, expert, gate, options, seed, group_name, mixed, formula, response) {
+    .Call(`_moest_moe_mixed_fit_cpp`, y, x_expert, x_gate, z, group, labels, K, expert, gate, options, seed, group_name, mixed, formula, response)
+}
+
 #' The contents of a model's JSON for R (internal).
 #' @param json model-file JSON text.
 #' @return list(model, gate, experts, stats).
@@ -23,7 +33,8 @@ moe_model_info <- function(json) {
 
 #' Predictions of a model (internal; use predict()).
 #' @param json model-file JSON; @param y response (numeric(0) unless type needs it);
-#' @param x_expert,x_gate design matrices; @param type response, gate, posterior, density, experts.
+#' @param x_expert,x_gate design matrices; @param type response, gate, posterior, density, experts,
+#'   probabilities (class probabilities of multinomial experts, n x C).
 #' @return a vector (response, density) or an n x K matrix.
 #' @noRd
 moe_predict_cpp <- function(json, y, x_expert, x_gate, type) {

@@ -62,6 +62,12 @@
 #'   "branch"`) and [plot.moe()] (`which = 5`).
 #' @param na.action What to do with rows holding `NA`: a function such as [stats::na.omit()] (the
 #'   default, from `getOption("na.action")`), [stats::na.exclude()] or [stats::na.fail()].
+#' @param random For a formula with a random-effect term `(1 | group)`: `"gate"` or `"expert"`,
+#'   where the random effects enter (default: the formula part holding the term); see [moe_mixed].
+#' @param mixed Settings of a mixed-effects fit, a list: `quadrature` (Gauss-Hermite nodes per
+#'   dimension, 15), `dimension` (random effects per group in the gate, 1), `monte_carlo` (draws per
+#'   group for Monte Carlo EM, 0 = quadrature), `common_variance` (one residual variance in the
+#'   expert placement, FALSE), `fix_zero` (random effects switched off, for checks, FALSE).
 #' @return An object of class `"moe"`, a list with components
 #'   \item{coefficients}{a list: `gate`, the q x K gate coefficient matrix whose first column (the
 #'     reference) is zero; `experts`, the p x K matrix of expert regression coefficients; `sigma`,
@@ -102,7 +108,7 @@
 #' @export
 moe <- function(formula, data, K, expert = "gaussian", gate = "softmax", starts = 10,
                 seed = NULL, control = moe_control(), cluster = NULL, start = NULL, fix = NULL,
-                na.action, tree = NULL) {
+                na.action, tree = NULL, random = NULL, mixed = list()) {
   call <- match.call()
   if (!is.null(tree)) {
     check_family(gate, "gate")
@@ -119,6 +125,10 @@ moe <- function(formula, data, K, expert = "gaussian", gate = "softmax", starts 
   if (!inherits(control, "moe_control")) control <- do.call(moe_control, as.list(control))
   if (missing(data)) data <- environment(formula)
   action <- if (missing(na.action)) getOption("na.action", "na.omit") else na.action
+  random_terms <- if (!inherits(formula, "Formula")) moe_random_terms(formula, random)
+  if (!is.null(random_terms)) {
+    return(moe_mixed(random_terms, data, K, expert, gate, starts, seed, control, action, call, mixed))
+  }
   categorical <- is_multinomial(expert)
   built <- moe_frame(formula, data, action, categorical)
   if (categorical) expert <- multinomial_spec(expert, length(built$class_labels), built$response)

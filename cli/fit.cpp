@@ -7,6 +7,7 @@
 #include "arguments.hpp"
 #include "commands.hpp"
 #include "interrupt.hpp"
+#include "mixed.hpp"
 #include "observer.hpp"
 #include "moest/gate/tree_shape.hpp"
 #include "validators.hpp"
@@ -37,6 +38,7 @@ struct FitArguments {
   std::string startPath;   // empty: no start parameters
   bool json = false;
   bool quiet = false;
+  MixedCliArguments mixed;  // --group and its companions (cli/mixed.cpp)
 };
 
 /** What a fit reads from the table, checked before any fitting. */
@@ -156,6 +158,12 @@ int RunFit(const FitArguments& rawArgs) {
   options.em.rule = args.stopping == "aitken" ? StoppingRule::Aitken : StoppingRule::Relative;
   const Model prototype = Model::Make(input.expertFamily, args.gateFamily, input.expert.x.n_cols,
                                       input.gate.x.n_cols, K);
+  if (!args.mixed.group.empty()) {
+    return RunMixedFit(args.mixed, {args.dataPath, input.formula.text, input.formula.response, input.expert, input.gate,
+                                    input.response, input.expertFamily, args.gateFamily, options, args.outputPath,
+                                    args.tracePath, args.json, args.quiet},
+                       prototype);
+  }
   const Data data(input.response, input.expert.x, input.gate.x);
   if (!args.startPath.empty()) options.startModel = ReadStartModel(args.startPath, input);
 
@@ -294,6 +302,7 @@ void AddFitCommand(CLI::App& app, CommandAction& action) {
                   "relative_change, seconds, decrease)");
   fit->add_flag("--json", args->json, "print the model file's JSON on stdout instead of the summary");
   fit->add_flag("-q,--quiet", args->quiet, "print no progress and no summary (--json and warnings still print)");
+  AddMixedOptions(*fit, args->mixed);
   BindAction(*fit, action, args, RunFit);
 }
 

@@ -31,6 +31,31 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// moe_mixed_fit_cpp
+Rcpp::List moe_mixed_fit_cpp(Rcpp::NumericVector y, Rcpp::NumericMatrix x_expert, Rcpp::NumericMatrix x_gate, Rcpp::NumericMatrix z, Rcpp::IntegerVector group, Rcpp::CharacterVector labels, int K, std::string expert, std::string gate, Rcpp::List options, double seed, std::string group_name, Rcpp::List mixed, std::string formula, std::string response);
+RcppExport SEXP _moest_moe_mixed_fit_cpp(SEXP ySEXP, SEXP x_expertSEXP, SEXP x_gateSEXP, SEXP zSEXP, SEXP groupSEXP, SEXP labelsSEXP, SEXP KSEXP, SEXP expertSEXP, SEXP gateSEXP, SEXP optionsSEXP, SEXP seedSEXP, SEXP group_nameSEXP, SEXP mixedSEXP, SEXP formulaSEXP, SEXP responseSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type y(ySEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x_expert(x_expertSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x_gate(x_gateSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type z(zSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type group(groupSEXP);
+    Rcpp::traits::input_parameter< Rcpp::CharacterVector >::type labels(labelsSEXP);
+    Rcpp::traits::input_parameter< int >::type K(KSEXP);
+    Rcpp::traits::input_parameter< std::string >::type expert(expertSEXP);
+    Rcpp::traits::input_parameter< std::string >::type gate(gateSEXP);
+    Rcpp::traits::input_parameter< Rcpp::List >::type options(optionsSEXP);
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< std::string >::type group_name(group_nameSEXP);
+    Rcpp::traits::input_parameter< Rcpp::List >::type mixed(mixedSEXP);
+    Rcpp::traits::input_parameter< std::string >::type formula(formulaSEXP);
+    Rcpp::traits::input_parameter< std::string >::type response(responseSEXP);
+    rcpp_result_gen = Rcpp::wrap(moe_mixed_fit_cpp(y, x_expert, x_gate, z, group, labels, K, expert, gate, options, seed, group_name, mixed, formula, response));
+    return rcpp_result_gen;
+END_RCPP
+}
 // moe_model_info
 Rcpp::List moe_model_info(std::string json);
 RcppExport SEXP _moest_moe_model_info(SEXP jsonSEXP) {
@@ -146,6 +171,7 @@ END_RCPP
 
 static const R_CallMethodDef CallEntries[] = {
     {"_moest_moe_fit_cpp", (DL_FUNC) &_moest_moe_fit_cpp, 10},
+    {"_moest_moe_mixed_fit_cpp", (DL_FUNC) &_moest_moe_mixed_fit_cpp, 15},
     {"_moest_moe_model_info", (DL_FUNC) &_moest_moe_model_info, 1},
     {"_moest_moe_predict_cpp", (DL_FUNC) &_moest_moe_predict_cpp, 5},
     {"_moest_moe_simulate_cpp", (DL_FUNC) &_moest_moe_simulate_cpp, 5},

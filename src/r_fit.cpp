@@ -41,6 +41,8 @@ std::uint64_t SeedFromDouble(double seed) {
   return static_cast<std::uint64_t>(seed);
 }
 
+}  // namespace
+
 // `options` is moe_control()'s list plus `starts` and `partition` (labels 1..K, or empty).
 moest::FitOptions ToFitOptions(const Rcpp::List& options, double seed) {
   moest::FitOptions fit;
@@ -79,6 +81,8 @@ moest::FitOptions ToFitOptions(const Rcpp::List& options, double seed) {
 
 // The start parameters in `json` (a model file's text), after checking that its design columns are
 // those of this fit (the core checks K, the families and the shapes).
+namespace {
+
 moest::Model StartModel(const std::string& json, const moest::ModelFile& fit) {
   moest::ModelFile start = moest::ModelFromJson(json, "the start model");
   auto check = [](const std::vector<std::string>& given, const std::vector<std::string>& wanted, const char* part) {

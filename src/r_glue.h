@@ -20,6 +20,9 @@ inline arma::mat View(Rcpp::NumericVector& v) { return arma::mat(v.begin(), v.si
 /** An Armadillo vector as a plain R vector (RcppArmadillo's wrap would give an n x 1 matrix). */
 inline Rcpp::NumericVector AsVector(const arma::vec& v) { return Rcpp::NumericVector(v.begin(), v.end()); }
 
+/** moe_control()'s list plus `starts` and `partition` as core fit options (r_fit.cpp). */
+moest::FitOptions ToFitOptions(const Rcpp::List& options, double seed);
+
 /** The column names of `m` ("column 1", ... where it has none). */
 std::vector<std::string> ColumnNames(const Rcpp::NumericMatrix& m);
 

@@ -286,12 +286,55 @@ FitStatistics StatsFromJson(const Json& fit, const std::string& source) {
   return s;
 }
 
+// The random-effects section of a mixed-effects fit (file version 2).
+Json RandomEffectsToJson(const RandomEffectsSection& r) {
+  Json j;
+  j["placement"] = r.placement;
+  j["group"] = r.group;
+  j["terms"] = r.terms;
+  j["integration"] = r.integration;
+  j["quadrature_order"] = r.quadratureOrder;
+  j["nodes_per_group"] = r.nodesPerGroup;
+  Json components = Json::array();
+  for (const arma::mat& m : r.varianceComponents) components.push_back(MatrixToJson(m));
+  j["variance_components"] = components;
+  j["groups"] = r.groupLabels;
+  j["ranef"] = MatrixToJson(r.ranef);
+  j["ranef_sd"] = MatrixToJson(r.ranefSd);
+  j["group_posterior"] = MatrixToJson(r.groupPosterior);
+  return j;
+}
+
+RandomEffectsSection RandomEffectsFromJson(const Json& j, const std::string& source) {
+  RandomEffectsSection r;
+  r.present = true;
+  r.placement = Get<std::string>(j, "placement", source);
+  r.group = Get<std::string>(j, "group", source);
+  r.terms = Strings(Field(j, "terms", source), "random_effects.terms", source);
+  r.integration = Get<std::string>(j, "integration", source);
+  r.quadratureOrder = Get<arma::uword>(j, "quadrature_order", source);
+  r.nodesPerGroup = Get<arma::uword>(j, "nodes_per_group", source);
+  for (const Json& m : Field(j, "variance_components", source)) {
+    r.varianceComponents.push_back(MatrixFromJson(m, "variance_components", source));
+  }
+  r.groupLabels = Strings(Field(j, "groups", source), "random_effects.groups", source);
+  r.ranef = MatrixFromJson(Field(j, "ranef", source), "ranef", source);
+  r.ranefSd = MatrixFromJson(Field(j, "ranef_sd", source), "ranef_sd", source);
+  r.groupPosterior = MatrixFromJson(Field(j, "group_posterior", source), "group_posterior", source);
+  const arma::uword G = r.groupLabels.size();
+  // A single group's values come back as a column: make them G rows again.
+  if (r.ranef.n_rows != G) r.ranef = r.ranef.t();
+  if (r.ranefSd.n_rows != G) r.ranefSd = r.ranefSd.t();
+  if (r.groupPosterior.n_rows != G) r.groupPosterior = r.groupPosterior.t();
+  return r;
+}
+
 }  // namespace
 
 std::string ModelToJson(const ModelFile& file) {
   Json j;
   j["format"] = "moest-model";
-  j["version"] = kModelFileVersion;
+  j["version"] = file.randomEffects.present ? 2 : 1;  // plain models stay readable by version-1 readers
   j["created_by"] = file.createdBy;
   j["formula"] = file.formula;
   j["response"] = file.response;
@@ -309,6 +352,7 @@ std::string ModelToJson(const ModelFile& file) {
   }
   j["experts"] = experts;
   j["fit"] = StatsToJson(file.stats);
+  if (file.randomEffects.present) j["random_effects"] = RandomEffectsToJson(file.randomEffects);
   return j.dump(2) + "\n";
 }
 
@@ -373,6 +417,7 @@ ModelFile ModelFromJson(const std::string& text, const std::string& source) {
     throw InputError(message.rfind(source, 0) == 0 ? message : source + ": " + message);
   }
   file.stats = StatsFromJson(Field(j, "fit", source), source);
+  if (j.contains("random_effects")) file.randomEffects = RandomEffectsFromJson(j["random_effects"], source);
   return file;
 }
 

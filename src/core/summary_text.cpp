@@ -248,6 +248,7 @@ std::string SummaryText(const ModelFile& file) {
   }
   out << "Expert parameters (" << file.expertFamily << "):\n" << Table(rows, ComponentHeaders(0, K), values) << "\n";
 
+  if (file.randomEffects.present) out << RandomEffectsText(file.randomEffects, K);
   out << WaldTable(file);
 
   out << "Log-likelihood: " << Format(s.logLikelihood, "%.10g") << " (df = " << s.nParameters

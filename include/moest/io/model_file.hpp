@@ -5,13 +5,15 @@
 #include <string>
 #include <vector>
 
+#include "moest/mixed/section.hpp"
 #include "moest/model/model.hpp"
 #include "moest/solver/fit_result.hpp"
 
 namespace moest {
 
-/** The model-file format version this build writes and the newest it reads. */
-constexpr int kModelFileVersion = 1;
+/** The newest model-file format version this build reads: 2 adds the random-effects section (written
+ * only for mixed-effects fits; plain models are still written as version 1). */
+constexpr int kModelFileVersion = 2;
 
 struct ModelFile {
   std::string formula;                    // "y ~ x | z"
@@ -24,6 +26,7 @@ struct ModelFile {
   Model model;
   FitStatistics stats;
   std::string createdBy = "moest";        // "moest CLI" or "moest R package"
+  RandomEffectsSection randomEffects;     // mixed-effects fits only
 };
 
 }  // namespace moest

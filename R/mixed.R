@@ -1,0 +1,232 @@
+# Mixed-effects mixtures of experts: a random-effect term `(1 | group)` in moe()'s formula.
+
+#' Mixed-effects mixtures of experts
+#'
+#' A term `(1 | g)` in [moe()]'s formula adds group random intercepts, for the groups given by the
+#' variable `g`. Where they enter depends on the part of the formula holding the term (or on
+#' `random`):
+#' \describe{
+#'   \item{gate part, `y ~ x | z + (1 | g)`}{random effects in the gate (Fung and Tseung 2025):
+#'     \eqn{g_k(z_{ij}, u_i) = softmax_k(\alpha_k'z_{ij} + \beta_k'u_i)}{g_k = softmax_k(alpha_k'z +
+#'     beta_k'u_i)}, \eqn{u_i \sim N(0, I_d)}{u_i ~ N(0, I_d)}, component 1's loading fixed at 0, the
+#'     experts free of random effects. The group likelihood is integrated by adaptive Gauss-Hermite
+#'     quadrature (`quadrature` nodes per dimension, tensor grids for `dimension` up to 3, each
+#'     group's grid centred and scaled at its posterior) or by Monte Carlo EM (`monte_carlo` draws
+#'     per group, and always beyond 3 dimensions). The loadings are the gate rows `u.1`, ...; the
+#'     variance of component k's random logit shift is \eqn{|\beta_k|^2}{|beta_k|^2}.}
+#'   \item{expert part, `y ~ x + (1 | g) | w`}{random effects in Gaussian experts (the model of
+#'     flexmix's `FLXMRlmm` and mixtools' `regmixEM.mixed`): a whole group belongs to one component,
+#'     \eqn{y_i | z_i = k \sim N(X_i\beta_k, Z_i R_k Z_i' + \sigma_k^2 I)}{y_i | z_i = k ~ N(X_i
+#'     beta_k, Z_i R_k Z_i' + sigma_k^2 I)}, where \eqn{Z_i} is the design of the term's left side
+#'     (`(1 | g)` random intercepts, `(x | g)` random intercepts and slopes). The gate may use
+#'     group-level covariates only (default `| 1`: constant mixing weights). EM is exact.}
+#' }
+#' Standard errors are not computed for mixed-effects fits.
+#'
+#' @name moe_mixed
+#' @param object A fit of [moe()] with a random-effect term.
+#' @param ... Unused.
+#' @return `ranef()`: a data frame, one row per group, with the posterior means of the random
+#'   effects (and, as attributes `sd` and `posterior`, their posterior standard deviations and the
+#'   group posteriors: P(z_i = k | y_i) in the expert placement, the mean member responsibility in the
+#'   gate placement). `VarCorr()`: the variance components (per component for the expert placement).
+#' @examples
+#' set.seed(1)
+#' g <- rep(1:40, each = 10)
+#' b <- rnorm(40)[g]
+#' x <- runif(400)
+#' k <- rbinom(400, 1, plogis(b))
+#' d <- data.frame(y = ifelse(k == 1, 2 - x, -2 + x) + rnorm(400, sd = 0.5), x = x, school = g)
+#' fit <- moe(y ~ x | 1 + (1 | school), data = d, K = 2, seed = 1, starts = 2)
+#' VarCorr(fit)
+#' head(ranef(fit))
+NULL
+
+# The random-effect terms of `formula`: NULL when it has none, otherwise the formula without them,
+# the group variable, the term's left side and the part holding it.
+moe_random_terms <- function(formula, random = NULL) {
+  if (!inherits(formula, "formula") || length(formula) != 3L) return(NULL)
+  found <- list()
+  strip <- function(e, part) {
+    if (is.call(e) && identical(e[[1L]], as.name("(")) && is.call(e[[2L]]) &&
+        identical(e[[2L]][[1L]], as.name("|"))) {
+      found[[length(found) + 1L]] <<- list(lhs = e[[2L]][[2L]], group = e[[2L]][[3L]], part = part)
+      return(NULL)
+    }
+    if (is.call(e) && identical(e[[1L]], as.name("+"))) {
+      args <- Filter(Negate(is.null), lapply(as.list(e)[-1L], strip, part = part))
+      if (length(args) == 0L) return(NULL)
+      if (length(args) == 1L) return(args[[1L]])
+      return(as.call(c(as.name("+"), args)))
+    }
+    e
+  }
+  rhs <- formula[[3L]]
+  two_parts <- is.call(rhs) && identical(rhs[[1L]], as.name("|"))
+  expert <- strip(if (two_parts) rhs[[2L]] else rhs, "expert")
+  gate <- if (two_parts) strip(rhs[[3L]], "gate") else NULL
+  if (length(found) == 0L) {
+    if (!is.null(random)) stop("'random' needs a random-effect term such as (1 | group) in the formula", call. = FALSE)
+    return(NULL)
+  }
+  if (length(found) > 1L) stop("the formula may hold one random-effect term (1 | group) only", call. = FALSE)
+  term <- found[[1L]]
+  if (!is.name(term$group)) {
+    stop(sprintf("the grouping of a random-effect term must be one variable (got '%s')", deparse(term$group)),
+         call. = FALSE)
+  }
+  placement <- if (is.null(random)) term$part else match.arg(random, c("gate", "expert"))
+  if (is.null(expert)) expert <- 1
+  if (is.null(gate)) gate <- if (two_parts || placement == "expert") 1 else expert
+  formula[[3L]] <- call("|", expert, gate)
+  list(formula = formula, group = as.character(term$group), lhs = term$lhs, placement = placement)
+}
+
+# Fit a mixed-effects MoE (called by moe() when the formula holds a random-effect term).
+moe_mixed <- function(re, data, K, expert, gate, starts, seed, control, action, call, mixed) {
+  if (!is.data.frame(data)) stop("a random-effect term needs 'data' as a data frame", call. = FALSE)
+  if (!re$group %in% names(data)) {
+    stop(sprintf("the group variable '%s' is not a column of 'data'", re$group), call. = FALSE)
+  }
+  mixed <- utils::modifyList(list(quadrature = 15L, dimension = 1L, monte_carlo = 0L,
+                                  common_variance = FALSE, fix_zero = FALSE), as.list(mixed))
+  group_all <- data[[re$group]]
+  missing <- is.na(group_all) | (is.character(group_all) & !nzchar(trimws(group_all)))
+  if (any(missing)) {
+    stop(sprintf("the group variable '%s' has a missing value (NA or empty) in row %d", re$group,
+                 which(missing)[1L]), call. = FALSE)
+  }
+  built <- moe_frame(re$formula, data, action)
+  rows <- match(rownames(built$model), rownames(data))
+  kept <- data[rows, , drop = FALSE]
+  labels <- sort(unique(as.character(group_all[rows])))
+  ids <- match(as.character(group_all[rows]), labels) - 1L
+  z <- stats::model.matrix(stats::as.formula(call("~", re$lhs)), data = kept)
+  attr(z, "assign") <- NULL
+  seed <- resolve_seed(seed)
+  options <- c(unclass(control), list(starts = as.integer(starts), partition = integer(0)))
+  settings <- list(placement = re$placement, quadrature = as.integer(mixed$quadrature),
+                   dimension = as.integer(mixed$dimension), monte_carlo = as.integer(mixed$monte_carlo),
+                   common_variance = isTRUE(mixed$common_variance), fix_zero = isTRUE(mixed$fix_zero))
+  result <- call_core(moe_mixed_fit_cpp(built$y, built$x$expert, built$x$gate, z, as.integer(ids), labels,
+                                        as.integer(K), expert, gate, options, seed, re$group, settings,
+                                        built$formula_text, built$response), call)
+  for (note in result$messages) message("moe: ", note)
+  if (result$interrupted) signal_interrupt(call)
+  object <- moe_from_json(result$json, built$formula)
+  fields <- list(call = call, terms = built$terms, xlevels = built$xlevels,
+                 contrasts = built$contrasts, na.action = attr(built$model, "na.action"),
+                 model = built$model, x = built$x, y = built$y, data = built$data, control = control)
+  object[names(fields)] <- fields
+  names(result$fitted) <- rownames(built$model)
+  object$fitted.values <- result$fitted
+  object$residuals <- built$y - result$fitted
+  object$posterior <- component_matrix(result$posterior, rownames(built$model))
+  random <- result$random
+  random$z <- z
+  random$group_ids <- ids + 1L
+  dimnames(random$ranef) <- dimnames(random$ranef_sd) <- list(random$groups, random$terms)
+  random$group_posterior <- component_matrix(random$group_posterior, random$groups)
+  object$random <- random
+  class(object) <- c("moe_mixed", "moe")
+  if (object$status != "converged") {
+    warning(sprintf("moe: the fit ended with status '%s': %s", object$status, object$message), call. = FALSE)
+  }
+  object
+}
+
+#' @rdname moe_mixed
+#' @importFrom nlme ranef
+#' @export
+ranef.moe_mixed <- function(object, ...) {
+  out <- as.data.frame(object$random$ranef, check.names = FALSE)
+  attr(out, "sd") <- object$random$ranef_sd
+  attr(out, "posterior") <- object$random$group_posterior
+  out
+}
+
+#' @rdname moe_mixed
+#' @importFrom nlme VarCorr
+#' @export
+VarCorr.moe_mixed <- function(x, sigma = 1, ...) {
+  r <- x$random
+  comps <- component_names(x$K)
+  if (r$placement == "gate") {
+    v <- r$variance[[1L]]
+    dimnames(v) <- list(comps, comps)
+    out <- list(logit = v)
+  } else {
+    out <- stats::setNames(lapply(r$variance, function(v) {
+      v <- as.matrix(v)
+      dimnames(v) <- list(r$terms, r$terms)
+      v
+    }), comps)
+  }
+  structure(out, placement = r$placement, sigma = x$coefficients$sigma, class = "VarCorr.moe")
+}
+
+#' @export
+print.VarCorr.moe <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
+  cat(varcorr_text(x, digits), sep = "\n")
+  invisible(x)
+}
+
+# Variance components as text lines, in the manner of lme4's VarCorr.
+varcorr_text <- function(x, digits) {
+  fmt <- function(v) format(signif(v, digits))
+  if (attr(x, "placement") == "gate") {
+    v <- x$logit
+    k <- seq_len(nrow(v))[-1L]
+    table <- data.frame(Component = rownames(v)[k], Variance = fmt(diag(v)[k]), Std.Dev. = fmt(sqrt(diag(v)[k])))
+    return(c("Random logit shifts against Comp.1 (gate):", utils::capture.output(print(table, row.names = FALSE))))
+  }
+  lines <- "Random effects in the experts (per component):"
+  for (comp in names(x)) {
+    v <- x[[comp]]
+    table <- data.frame(Term = rownames(v), Variance = fmt(diag(v)), Std.Dev. = fmt(sqrt(diag(v))))
+    lines <- c(lines, paste0(comp, ":"), utils::capture.output(print(table, row.names = FALSE)))
+  }
+  c(lines, paste("Residual std. dev.:", paste(fmt(attr(x, "sigma")), collapse = " ")))
+}
+
+#' @export
+print.moe_mixed <- function(x, ...) {
+  NextMethod()
+  r <- x$random
+  cat(sprintf("\nRandom effects in the %s, %d groups of '%s'", r$placement, length(r$groups), r$group))
+  if (r$placement == "gate") {
+    cat(sprintf(" (%s, %d nodes per group)", r$integration, as.integer(r$nodes_per_group)))
+  }
+  cat("\n")
+  print(VarCorr(x))
+  invisible(x)
+}
+
+#' @export
+summary.moe_mixed <- function(object, ...) {
+  out <- NextMethod()
+  out$varcorr <- VarCorr(object)
+  out$random <- object$random[c("placement", "group", "integration", "nodes_per_group", "quadrature_order")]
+  out$random$groups <- length(object$random$groups)
+  class(out) <- c("summary.moe_mixed", class(out))
+  out
+}
+
+#' @export
+print.summary.moe_mixed <- function(x, ...) {
+  NextMethod()
+  r <- x$random
+  cat(sprintf("\nRandom effects in the %s: %d groups of '%s'", r$placement, r$groups, r$group))
+  if (r$placement == "gate") {
+    cat(sprintf("; %s, %d nodes per group%s", r$integration, as.integer(r$nodes_per_group),
+                if (r$quadrature_order > 0) sprintf(" (order %d)", as.integer(r$quadrature_order)) else ""))
+  }
+  cat("\n")
+  print(x$varcorr)
+  invisible(x)
+}
+
+#' @export
+predict.moe_mixed <- function(object, ...) {
+  stop("predict() is not available for mixed-effects fits yet: use fitted() and ranef()", call. = FALSE)
+}

@@ -1,0 +1,114 @@
+#include "mixed.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "common.hpp"
+#include "moest/io/number_text.hpp"
+#include "interrupt.hpp"
+#include "observer.hpp"
+#include "validators.hpp"
+
+namespace moest::cli {
+
+namespace {
+
+/** The group column as dense ids (sorted distinct labels); InputError naming a missing cell's row. */
+arma::uvec GroupIds(const Table& table, const std::string& name, std::vector<std::string>& labels) {
+  const Column& column = table.Get(name);
+  std::vector<std::string> cells(table.NumRows());
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    if (column.missing[i]) {
+      throw InputError("group column '" + name + "' has a missing value (empty or NA) in row " + std::to_string(i + 1));
+    }
+    cells[i] = column.numeric ? NumberText(column.values[i], "%.15g") : column.text[i];
+  }
+  labels = cells;
+  std::sort(labels.begin(), labels.end());
+  labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
+  arma::uvec ids(cells.size());
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    ids(i) = static_cast<arma::uword>(std::lower_bound(labels.begin(), labels.end(), cells[i]) - labels.begin());
+  }
+  return ids;
+}
+
+}  // namespace
+
+void AddMixedOptions(CLI::App& fit, MixedCliArguments& args) {
+  fit.add_option("--group", args.group,
+                 "group column for random effects (mixed-effects MoE); rows with the same value share a random "
+                 "effect");
+  fit.add_option("--random", args.placement,
+                 "where the group random intercepts enter: gate (the softmax logits, Fung & Tseung) or expert "
+                 "(Gaussian experts, a whole group in one component; the gate may use group-level covariates only)")
+      ->check(CLI::IsMember({"gate", "expert"}))
+      ->capture_default_str();
+  fit.add_option("--quadrature", args.quadrature, "adaptive Gauss-Hermite nodes per random-effect dimension (gate)")
+      ->check(WholeNumberAtLeast(1))
+      ->capture_default_str();
+  fit.add_option("--random-dim", args.dimension,
+                 "random effects per group in the gate (tensor quadrature up to 3, Monte Carlo EM beyond)")
+      ->check(WholeNumberAtLeast(1))
+      ->capture_default_str();
+  fit.add_option("--monte-carlo", args.monteCarlo, "Monte Carlo EM with this many draws per group (gate; 0: quadrature)")
+      ->check(WholeNumberAtLeast(0))
+      ->capture_default_str();
+  fit.add_flag("--common-variance", args.commonVariance, "one residual variance for all experts (expert placement)");
+}
+
+int RunMixedFit(const MixedCliArguments& args, const MixedFitInput& input, const Model& prototype) {
+  const Table table = ReadCsv(input.dataPath);
+  std::vector<std::string> labels;
+  const arma::uvec ids = GroupIds(table, args.group, labels);
+  MixedOptions options;
+  options.placement = PlacementFromName(args.placement);
+  options.groupName = args.group;
+  options.quadratureOrder = static_cast<arma::uword>(args.quadrature);
+  options.dimension = static_cast<arma::uword>(args.dimension);
+  options.monteCarloSize = static_cast<arma::uword>(args.monteCarlo);
+  options.commonVariance = args.commonVariance;
+  options.fit = input.options;
+  const arma::mat ones(input.y.n_rows, 1, arma::fill::ones);
+  const Data data(input.y, input.expert.x, input.gate.x, &ids);
+
+  InstallInterruptHandler();
+  CliObserver observer(options.fit.starts, input.quiet, !input.tracePath.empty());
+  MixedFit fit = FitMixed(prototype, data, ones, options, observer);
+  if (fit.stats.status == FitStatus::Interrupted) {
+    PrintNote("the fit was interrupted: no output was written");
+    return kExitInterrupted;
+  }
+  ModelFile file;
+  file.formula = input.formula;
+  file.response = input.response;
+  file.expertTerms = input.expert.names;
+  file.gateTerms = input.gate.names;
+  std::vector<std::string> randomTerms = {"(Intercept)"};
+  if (options.placement == RandomPlacement::Gate) {
+    randomTerms = NumberedNames("u", options.dimension);
+    file.gateTerms.insert(file.gateTerms.end(), randomTerms.begin(), randomTerms.end());
+  }
+  std::vector<std::string> groupLabels;
+  for (arma::uword g = 0; g < fit.groupLabels.n_elem; ++g) groupLabels.push_back(labels[fit.groupLabels(g)]);
+  file.randomEffects = MakeRandomEffectsSection(fit, args.group, randomTerms, groupLabels);
+  file.expertFamily = input.expertFamily;
+  file.gateFamily = input.gateFamily;
+  file.model = std::move(fit.model);
+  file.stats = std::move(fit.stats);
+  file.createdBy = "moest CLI";
+  if (!input.outputPath.empty()) WriteModelFile(file, input.outputPath);
+  if (!input.tracePath.empty()) WriteFileAtomically(input.tracePath, observer.TraceCsv());
+  if (input.json) {
+    WriteOutput("", ModelToJson(file));
+  } else if (!input.quiet) {
+    WriteOutput("", SummaryText(file));
+  }
+  if (file.stats.status != FitStatus::Converged) {
+    PrintNote("warning: the fit ended with status " + StatusName(file.stats.status) + ": " + file.stats.message);
+    return kExitNotConverged;
+  }
+  return kExitSuccess;
+}
+
+}  // namespace moest::cli

@@ -1,0 +1,41 @@
+// `moest fit ... --group COLUMN`: mixed-effects fits (random effects in the gate or in the experts),
+// dispatched from cli/fit.cpp.
+#pragma once
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "moest/moest.hpp"
+
+namespace moest::cli {
+
+/** The options `moest fit` gains for mixed effects. */
+struct MixedCliArguments {
+  std::string group;                // empty: a plain fit
+  std::string placement = "gate";   // gate | expert
+  int quadrature = 15;              // Gauss-Hermite nodes per dimension
+  int dimension = 1;                // random effects per group (gate placement)
+  int monteCarlo = 0;               // > 0: Monte Carlo EM with this many draws per group
+  bool commonVariance = false;      // expert placement: one residual variance
+};
+
+/** Register --group, --random, --quadrature, --random-dim, --monte-carlo, --common-variance on `fit`. */
+void AddMixedOptions(CLI::App& fit, MixedCliArguments& args);
+
+/** What the plain fit path has already read and checked. */
+struct MixedFitInput {
+  std::string dataPath;
+  std::string formula, response;
+  Design expert, gate;
+  arma::mat y;
+  std::string expertFamily, gateFamily;
+  FitOptions options;
+  std::string outputPath, tracePath;
+  bool json = false, quiet = false;
+};
+
+/** Fit with random effects, write the model file and print the summary; returns the exit code. */
+int RunMixedFit(const MixedCliArguments& args, const MixedFitInput& input, const Model& prototype);
+
+}  // namespace moest::cli

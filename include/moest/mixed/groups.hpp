@@ -1,0 +1,28 @@
+// The grouping of rows for mixed-effects models: validated group ids and the rows of each group.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "moest/arma.hpp"
+
+namespace moest {
+
+struct GroupIndex {
+  arma::uvec ofRow;                // n: the dense group index 0..G-1 of each row
+  std::vector<arma::uvec> members; // G: the rows of each group, ascending
+  arma::uvec labels;               // G: the caller's id of each dense group (sorted ascending)
+
+  arma::uword G() const { return members.size(); }
+};
+
+/**
+ * Index the group ids of n rows. InputError naming `column` when the lengths differ, when there is a
+ * single group, or (with `needTwoPerGroup`, e.g. for random slopes) when a group has one member.
+ */
+GroupIndex IndexGroups(const arma::uvec& ids, arma::uword n, const std::string& column, bool needTwoPerGroup);
+
+/** Sum the n values `v` within each group: a G-vector. */
+arma::vec SumByGroup(const GroupIndex& groups, const arma::vec& v);
+
+}  // namespace moest

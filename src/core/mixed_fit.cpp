@@ -1,0 +1,68 @@
+#include "moest/mixed/fit_mixed.hpp"
+
+#include "moest/errors.hpp"
+#include "moest/solver/fit.hpp"
+
+namespace moest {
+
+std::string PlacementName(RandomPlacement placement) {
+  return placement == RandomPlacement::Gate ? "gate" : "expert";
+}
+
+RandomPlacement PlacementFromName(const std::string& name) {
+  if (name == "gate") return RandomPlacement::Gate;
+  if (name == "expert") return RandomPlacement::Expert;
+  throw InputError("the random-effect placement must be 'gate' or 'expert' (got '" + name + "')");
+}
+
+namespace {
+
+bool IsInterceptColumn(const arma::mat& z) { return z.n_cols == 1 && arma::all(arma::vectorise(z) == 1.0); }
+
+/** InputError unless the families suit the placement. */
+void CheckFamilies(const Model& prototype, const MixedOptions& options) {
+  if (options.placement == RandomPlacement::Gate) {
+    if (prototype.gate().Family() != "softmax" || !prototype.gate().Spec().options.empty()) {
+      throw InputError("random effects in the gate need the plain softmax gate (got '" +
+                       prototype.gate().Spec().ToString() + "')");
+    }
+    if (options.dimension < 1) throw InputError("the random-effect dimension must be at least 1");
+    if (options.quadratureOrder < 1 && options.monteCarloSize < 1) {
+      throw InputError("the quadrature order (or the Monte Carlo size) must be at least 1");
+    }
+    return;
+  }
+  for (arma::uword k = 0; k < prototype.K(); ++k) {
+    if (prototype.expert(k).Family() != "gaussian") {
+      throw InputError("random effects in the experts need Gaussian experts (got '" + prototype.expert(k).Family() +
+                       "')");
+    }
+  }
+  if (prototype.gate().IsJoint()) {
+    throw InputError("random effects in the experts need a conditional gate (got the density gate '" +
+                     prototype.gate().Family() + "')");
+  }
+}
+
+}  // namespace
+
+MixedFit FitMixed(const Model& prototype, const Data& data, const arma::mat& randomDesign,
+                  const MixedOptions& options, Observer& observer) {
+  if (data.group == nullptr) throw InputError("a mixed-effects fit needs a group column");
+  CheckFamilies(prototype, options);
+  ValidateFitInput(prototype, data, options.fit);
+  if (randomDesign.n_rows != data.N() || randomDesign.n_cols < 1) {
+    throw InputError("the random-effect design must have one row per observation and at least one column");
+  }
+  if (!randomDesign.is_finite()) throw InputError("the random-effect design has a non-finite value");
+  const bool slopes = !IsInterceptColumn(randomDesign);
+  if (slopes && options.placement == RandomPlacement::Gate) {
+    throw InputError("random slopes in the gate are not supported: use random intercepts (1 | " +
+                     options.groupName + ")");
+  }
+  const GroupIndex groups = IndexGroups(*data.group, data.N(), options.groupName, slopes);
+  if (options.placement == RandomPlacement::Gate) return FitRandomGate(prototype, data, groups, options, observer);
+  return FitRandomExpert(prototype, data, randomDesign, groups, options, observer);
+}
+
+}  // namespace moest

@@ -1,0 +1,68 @@
+// Bad input to mixed-effects fits: clear InputErrors naming the group column or the option.
+#include <gtest/gtest.h>
+
+#include "mixed_support.hpp"
+
+namespace moest {
+namespace {
+
+using test::ErrorOf;
+
+struct Case {
+  test::GroupedData d = test::SimulateGateRandom(20, 5, 0.0, 1.0, 1.0, 1);
+  Model prototype = Model::Make("gaussian", "softmax", 2, 2, 2);
+  MixedOptions options;
+  SilentObserver observer;
+  std::string Run(const arma::mat& z) {
+    options.groupName = "school";
+    return ErrorOf([&] { FitMixed(prototype, d.View(), z, options, observer); });
+  }
+};
+
+TEST(MixedInput, SingleGroupIsRefused) {
+  Case c;
+  c.d.group.fill(4);
+  EXPECT_NE(c.Run(c.d.ones).find("group column 'school' has a single group"), std::string::npos);
+}
+
+TEST(MixedInput, SlopesNeedTwoRowsPerGroup) {
+  Case c;
+  c.options.placement = RandomPlacement::Expert;
+  c.prototype = Model::Make("gaussian", "softmax", 2, 1, 2);
+  c.d.group(0) = 999;  // a group of one row
+  const arma::mat ones(c.d.y.n_rows, 1, arma::fill::ones);
+  const std::string message =
+      ErrorOf([&] { FitMixed(c.prototype, Data(c.d.y, c.d.x, ones, &c.d.group), c.d.x, c.options, c.observer); });
+  EXPECT_NE(message.find("group 999 of column 'group' has a single row (row 1)"), std::string::npos) << message;
+}
+
+TEST(MixedInput, MissingGroupColumnAndWrongLength) {
+  Case c;
+  EXPECT_NE(ErrorOf([&] { FitMixed(c.prototype, Data(c.d.y, c.d.x, c.d.x), c.d.ones, c.options, c.observer); })
+                .find("needs a group column"),
+            std::string::npos);
+  const arma::uvec shortGroups = c.d.group.head(10);
+  EXPECT_NE(ErrorOf([&] {
+              FitMixed(c.prototype, Data(c.d.y, c.d.x, c.d.x, &shortGroups), c.d.ones, c.options, c.observer);
+            }).find("has 10 values but the data have 100 rows"),
+            std::string::npos);
+}
+
+TEST(MixedInput, GatePlacementRefusesSlopesAndOtherGates) {
+  Case c;
+  EXPECT_NE(c.Run(c.d.x).find("random slopes in the gate are not supported"), std::string::npos);
+  c.prototype = Model::Make("gaussian", "laplace", 2, 2, 2);
+  EXPECT_NE(c.Run(c.d.ones).find("need the plain softmax gate"), std::string::npos);
+}
+
+TEST(MixedInput, ExpertPlacementNeedsGaussianExpertsAndGroupLevelGate) {
+  Case c;
+  c.options.placement = RandomPlacement::Expert;
+  EXPECT_NE(c.Run(c.d.ones).find("gate design column 2 varies within group 10 of 'school'"), std::string::npos);
+  c.prototype = Model::Make("poisson", "softmax", 2, 2, 2);
+  EXPECT_NE(c.Run(c.d.ones).find("need Gaussian experts"), std::string::npos);
+  EXPECT_NE(ErrorOf([] { PlacementFromName("both"); }).find("'gate' or 'expert'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace moest

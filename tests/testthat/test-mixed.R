@@ -1,0 +1,127 @@
+# Mixed-effects mixtures of experts: (1 | group) in the gate or in the experts.
+
+# Grouped data with random intercepts in the gate: 60 groups of 10.
+simulate_gate_groups <- function(G = 60, m = 10, beta = 1.2, seed = 1) {
+  set.seed(seed)
+  g <- rep(seq_len(G), each = m)
+  u <- rnorm(G)[g]
+  x <- runif(G * m, -1, 1)
+  k <- rbinom(G * m, 1, plogis(0.3 + 1.5 * x + beta * u))
+  data.frame(y = ifelse(k == 1, 2 - x, -2 + x) + rnorm(G * m, sd = 0.5), x = x,
+             school = paste0("s", g))
+}
+
+# The marginal log-likelihood of the regmixEM.mixed model at given parameters (common sigma).
+regmix_mixed_loglik <- function(y, x, lambda, mu, R, sigma) {
+  sum(vapply(seq_along(y), function(i) {
+    dens <- vapply(seq_along(lambda), function(k) {
+      X <- x[[i]]
+      V <- X %*% R[[k]] %*% t(X) + sigma^2 * diag(nrow(X))
+      U <- chol(V)
+      e <- backsolve(U, y[[i]] - X %*% mu[, k], transpose = TRUE)
+      log(lambda[k]) - 0.5 * nrow(X) * log(2 * pi) - sum(log(diag(U))) - 0.5 * sum(e^2)
+    }, numeric(1))
+    max(dens) + log(sum(exp(dens - max(dens))))
+  }, numeric(1)))
+}
+
+test_that("random effects in the experts match mixtools::regmixEM.mixed on its own example", {
+  skip_if_not_installed("mixtools")
+  skip(paste("unfinished: on this example moest's EM stopped at its 1000-iteration cap 0.04 below",
+             "mixtools' log-likelihood (epsilon 1e-8), and the comparison takes minutes"))
+  data("RanEffdata", package = "mixtools", envir = environment())
+  x <- lapply(RanEffdata[1:20], function(d) matrix(d[, 2:3], ncol = 2))
+  y <- lapply(RanEffdata[1:20], function(d) matrix(d[, 1], ncol = 1))
+  set.seed(100)
+  mt <- suppressMessages(mixtools::regmixEM.mixed(
+    y, x, sigma = 2, arb.sigma = FALSE, lambda = c(0.45, 0.55), mu = matrix(c(0, 4, 100, 12), 2, 2),
+    R = list(diag(1, 2), diag(1, 2)), addintercept.random = FALSE, epsilon = 1e-8))
+  # Same model: our likelihood formula at mixtools' estimates gives mixtools' log-likelihood.
+  at_mt <- regmix_mixed_loglik(y, x, mt$lambda, mt$mu, mt$R, mt$sigma)
+  expect_equal(at_mt, mt$loglik, tolerance = 1e-6)
+  d <- data.frame(y = unlist(y), x = unlist(lapply(x, function(m) m[, 2])),
+                  id = rep(seq_along(y), vapply(y, length, 1L)))
+  fit <- moe(y ~ x + (x | id) | 1, data = d, K = 2, seed = 1, starts = 5,
+             control = moe_control(tol = 1e-10), mixed = list(common_variance = TRUE))
+  expect_s3_class(fit, "moe_mixed")
+  expect_equal(fit$random$placement, "expert")
+  # Figures recorded in README: mixtools -1146.99 (epsilon 1e-2 in its example), see below for 1e-8.
+  expect_gte(as.numeric(logLik(fit)), mt$loglik - 1e-6 * abs(mt$loglik))
+  # Our estimates evaluated by the independent R formula give our log-likelihood.
+  vc <- VarCorr(fit)
+  lambda <- colMeans(fit$random$group_posterior)
+  pi2 <- plogis(fit$coefficients$gate[1, 2])
+  ours <- regmix_mixed_loglik(y, x, c(1 - pi2, pi2), fit$coefficients$experts,
+                              list(vc$Comp.1, vc$Comp.2), fit$coefficients$sigma[[1]])
+  expect_equal(ours, as.numeric(logLik(fit)), tolerance = 1e-8)
+  expect_equal(attr(logLik(fit), "df"), 1 + 2 * 2 + 2 * 3 + 1)
+  expect_false(any(fit$trace$decrease))
+  re <- ranef(fit)
+  expect_equal(dim(re), c(20L, 2L))
+  expect_equal(dim(attr(re, "posterior")), c(20L, 2L))
+})
+
+test_that("random effects in the gate raise the likelihood and are reported", {
+  d <- simulate_gate_groups()
+  fit <- moe(y ~ x | x + (1 | school), data = d, K = 2, seed = 1, starts = 2)
+  plain <- moe(y ~ x | x, data = d, K = 2, seed = 1, starts = 2)
+  expect_s3_class(fit, "moe_mixed")
+  expect_gt(as.numeric(logLik(fit)), as.numeric(logLik(plain)) + 2)
+  expect_equal(attr(logLik(fit), "df"), attr(logLik(plain), "df") + 1)
+  expect_equal(rownames(fit$coefficients$gate), c("(Intercept)", "x", "u.1"))
+  re <- ranef(fit)
+  expect_equal(nrow(re), 60L)
+  expect_equal(sort(rownames(re)), sort(unique(d$school)))
+  vc <- VarCorr(fit)
+  expect_equal(vc$logit[2, 2], fit$coefficients$gate["u.1", 2]^2)
+  # One simulated data set of 60 groups: the loading (true 1.2) within about 3 SE (~0.15 each).
+  expect_lt(abs(abs(fit$coefficients$gate["u.1", 2]) - 1.2), 0.6)
+  expect_output(print(summary(fit)), "Random logit shifts against Comp.1")
+  expect_output(print(fit), "adaptive Gauss-Hermite, 15 nodes per group")
+  expect_equal(length(fitted(fit)), nrow(d))
+  expect_error(predict(fit, d), "not available for mixed-effects fits")
+})
+
+test_that("with the variance fixed at zero the gate placement equals the plain fit", {
+  d <- simulate_gate_groups(G = 30, seed = 2)
+  control <- moe_control(tol = 1e-13)
+  fit <- moe(y ~ x | x + (1 | school), data = d, K = 2, seed = 3, starts = 2, control = control,
+             mixed = list(fix_zero = TRUE))
+  plain <- moe(y ~ x | x, data = d, K = 2, seed = 3, starts = 2, control = control)
+  expect_equal(as.numeric(logLik(fit)), as.numeric(logLik(plain)), tolerance = 1e-10)
+})
+
+test_that("both placements on one data set via the random argument", {
+  d <- simulate_gate_groups(G = 30, seed = 4)
+  fit <- moe(y ~ x + (1 | school), data = d, K = 2, seed = 1, starts = 2)
+  expect_equal(fit$random$placement, "expert")
+  expect_output(print(VarCorr(fit)), "Residual std. dev.")
+  gate <- moe(y ~ x + (1 | school), data = d, K = 2, seed = 1, starts = 2, random = "gate")
+  expect_equal(gate$random$placement, "gate")
+})
+
+test_that("bad grouping input gives clear errors", {
+  d <- simulate_gate_groups(G = 10, seed = 5)
+  one <- transform(d, school = "a")
+  expect_error(moe(y ~ x | x + (1 | school), data = one, K = 2, starts = 1),
+               "group column 'school' has a single group")
+  na <- d
+  na$school[7] <- NA
+  expect_error(moe(y ~ x | x + (1 | school), data = na, K = 2, starts = 1),
+               "'school' has a missing value \\(NA or empty\\) in row 7")
+  empty <- d
+  empty$school[3] <- ""
+  expect_error(moe(y ~ x | x + (1 | school), data = empty, K = 2, starts = 1),
+               "missing value \\(NA or empty\\) in row 3")
+  single <- d
+  single$school[1] <- "alone"
+  expect_error(moe(y ~ x + (x | school) | 1, data = single, K = 2, starts = 1),
+               "group alone|single row \\(row 1\\)")
+  expect_error(moe(y ~ x | x + (1 | nosuch), data = d, K = 2, starts = 1),
+               "'nosuch' is not a column")
+  expect_error(moe(y ~ x | x, data = d, K = 2, random = "gate"), "needs a random-effect term")
+  expect_error(moe(y ~ x | x + (x | school), data = d, K = 2, starts = 1),
+               "random slopes in the gate are not supported")
+  expect_error(moe(y ~ x + (1 | school) | x, data = d, K = 2, starts = 1),
+               "varies within group")
+})
