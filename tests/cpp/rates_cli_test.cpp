@@ -1,5 +1,6 @@
 // `moest rates` run as a user would: the preset list, a tiny study, and bad input.
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -25,8 +26,11 @@ std::string Slurp(const std::string& path) {
 }
 
 Outcome RunRates(const std::string& arguments) {
-  const std::string dir = ::testing::TempDir();
-  const std::string out = dir + "rates_cli.out", err = dir + "rates_cli.err";
+  // Names of this test and process: ctest runs the tests of this file in parallel processes.
+  const std::string stem = ::testing::TempDir() + "rates_cli_" +
+                           ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" +
+                           std::to_string(::getpid());
+  const std::string out = stem + ".out", err = stem + ".err";
   const std::string command = std::string("OPENBLAS_NUM_THREADS=1 ") + MOEST_CLI_PATH + " rates " + arguments + " >" + out +
                               " 2>" + err;
   const int status = std::system(command.c_str());
