@@ -126,19 +126,8 @@ ModelFile MakeModelFile(const FitArguments& args, const FitInput& input, FitResu
 /** The parameters of a model file as the start of a fit on `input`'s terms (the core checks the rest). */
 Model ReadStartModel(const std::string& path, const FitInput& input) {
   ModelFile start = ReadModelFile(path);
-  auto checkTerms = [&](const std::vector<std::string>& given, const std::vector<std::string>& wanted,
-                        const std::string& part) {
-    if (given == wanted) return;
-    auto join = [](const std::vector<std::string>& names) {
-      std::string text;
-      for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
-      return text;
-    };
-    throw InputError("--start " + path + ": its " + part + " terms are (" + join(given) + ") but the formula gives (" +
-                     join(wanted) + ")");
-  };
-  checkTerms(start.expertTerms, input.expert.names, "expert");
-  checkTerms(start.gateTerms, input.gate.names, "gate");
+  CheckStartTerms(start.expertTerms, input.expert.names, "expert", "--start " + path);
+  CheckStartTerms(start.gateTerms, input.gate.names, "gate", "--start " + path);
   return std::move(start.model);
 }
 

@@ -85,16 +85,8 @@ namespace {
 
 moest::Model StartModel(const std::string& json, const moest::ModelFile& fit) {
   moest::ModelFile start = moest::ModelFromJson(json, "the start model");
-  auto check = [](const std::vector<std::string>& given, const std::vector<std::string>& wanted, const char* part) {
-    if (given == wanted) return;
-    std::string g, w;
-    for (const std::string& name : given) g += (g.empty() ? "" : ", ") + name;
-    for (const std::string& name : wanted) w += (w.empty() ? "" : ", ") + name;
-    throw moest::InputError(std::string("the start model's ") + part + " terms are (" + g + ") but the formula gives (" +
-                            w + ")");
-  };
-  check(start.expertTerms, fit.expertTerms, "expert");
-  check(start.gateTerms, fit.gateTerms, "gate");
+  moest::CheckStartTerms(start.expertTerms, fit.expertTerms, "expert", "the start model");
+  moest::CheckStartTerms(start.gateTerms, fit.gateTerms, "gate", "the start model");
   return std::move(start.model);
 }
 

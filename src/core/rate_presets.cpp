@@ -3,6 +3,8 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <utility>
+#include <vector>
 
 #include "moest/errors.hpp"
 
@@ -18,6 +20,13 @@ void SetGaussianExperts(Model& model, const std::vector<std::array<double, 3>>& 
   for (arma::uword k = 0; k < experts.size(); ++k) {
     model.expert(k).SetBlocks({{"coefficients", Col({experts[k][0], experts[k][1]})}, {"sigma", One(experts[k][2])}});
   }
+}
+
+/** The study's size: a short schedule with `quick` (tests, demos), the published one otherwise. */
+void Schedule(StudyOptions& o, bool quick, std::vector<arma::uword> quickSizes, arma::uword quickReplicates,
+              std::vector<arma::uword> sizes, arma::uword replicates) {
+  o.sizes = quick ? std::move(quickSizes) : std::move(sizes);
+  o.replicates = quick ? quickReplicates : replicates;
 }
 
 // NeurIPS 2023: expert 2 of the paper is the reference, so it comes first here (w_1 = 0 in moest).
@@ -39,14 +48,9 @@ RatesPreset SoftmaxExact(bool quick) {
   preset.truth = {NeuripsTruth(), CovariateKind::Grid, 1, true};
   StudyOptions& o = preset.options;
   o.fittedK = {2};
-  if (quick) {
-    o.sizes = LogSizes(200, 5000, 6);
-    o.replicates = 4;
-  } else {
-    o.sizes = LinearSizes(100, 900, 5);
-    for (arma::uword n : LinearSizes(1000, 100000, 195)) o.sizes.push_back(n);
-    o.replicates = 40;
-  }
+  std::vector<arma::uword> sizes = LinearSizes(100, 900, 5);
+  for (arma::uword n : LinearSizes(1000, 100000, 195)) sizes.push_back(n);
+  Schedule(o, quick, LogSizes(200, 5000, 6), 4, sizes, 40);
   return preset;
 }
 
@@ -58,14 +62,8 @@ RatesPreset SoftmaxOverFitted(bool quick) {
   preset.theory = "D2 ~ n^-1/2; cells of 2: gate slope and expert intercept n^-1/8, expert slope and variance n^-1/4";
   StudyOptions& o = preset.options;
   o.fittedK = {3, 4};
-  if (quick) {
-    o.sizes = LogSizes(1000, 8000, 4);
-    o.replicates = 3;
-    o.maxIterations = 300;
-  } else {
-    o.sizes = LinearSizes(10000, 100000, 200);
-    o.replicates = 40;
-  }
+  Schedule(o, quick, LogSizes(1000, 8000, 4), 3, LinearSizes(10000, 100000, 200), 40);
+  if (quick) o.maxIterations = 300;
   return preset;
 }
 
@@ -98,13 +96,7 @@ RatesPreset GaussianGate(bool typeTwo, arma::uword d, bool quick) {
   o.oneStep = true;
   o.exponents = VoronoiExponents::GaussianGate();
   o.noise = {0.005, 0.005, 0.0005, -0.083, -0.25, true};
-  if (quick) {
-    o.sizes = LogSizes(200, 20000, 6);
-    o.replicates = 3;
-  } else {
-    o.sizes = LinearSizes(100, 100000, 100);
-    o.replicates = 20;
-  }
+  Schedule(o, quick, LogSizes(200, 20000, 6), 3, LinearSizes(100, 100000, 100), 20);
   return preset;
 }
 
@@ -120,8 +112,7 @@ RatesPreset CovariateFree(bool quick) {
   preset.truth = {model, CovariateKind::Uniform, 1, false};
   StudyOptions& o = preset.options;
   o.fittedK = {2, 3};
-  o.sizes = quick ? LogSizes(500, 8000, 5) : LogSizes(1000, 100000, 40);
-  o.replicates = quick ? 3 : 20;
+  Schedule(o, quick, LogSizes(500, 8000, 5), 3, LogSizes(1000, 100000, 40), 20);
   if (quick) o.maxIterations = 300;
   return preset;
 }
@@ -147,8 +138,7 @@ RatesPreset Multinomial(const std::string& variant, bool quick) {
   StudyOptions& o = preset.options;
   o.fittedK = {2, 3};
   o.noise = {0.005, 0.05, 0.0, -0.083, -0.083, false};
-  o.sizes = quick ? LogSizes(500, 4000, 4) : LogSizes(1000, 100000, 40);
-  o.replicates = quick ? 2 : 20;
+  Schedule(o, quick, LogSizes(500, 4000, 4), 2, LogSizes(1000, 100000, 40), 20);
   if (quick) o.maxIterations = 100;
   return preset;
 }
@@ -176,8 +166,7 @@ RatesPreset LaplaceOrSoftmax(bool laplace, bool quick) {
   StudyOptions& o = preset.options;
   o.fittedK = {2, 3};
   o.exponents = laplace ? VoronoiExponents::LaplaceGate() : VoronoiExponents::Softmax();
-  o.sizes = quick ? LogSizes(500, 4000, 4) : LogSizes(1000, 100000, 40);
-  o.replicates = quick ? 2 : 20;
+  Schedule(o, quick, LogSizes(500, 4000, 4), 2, LogSizes(1000, 100000, 40), 20);
   if (quick) o.maxIterations = 100;
   return preset;
 }

@@ -6,6 +6,12 @@ namespace moest {
 
 namespace {
 
+std::string JoinTerms(const std::vector<std::string>& names) {
+  std::string text;
+  for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
+  return text;
+}
+
 std::string Shape(const arma::mat& m) { return std::to_string(m.n_rows) + " x " + std::to_string(m.n_cols); }
 
 void CheckSameBlocks(const ParameterBlocks& wanted, const ParameterBlocks& given, const std::string& owner) {
@@ -50,6 +56,13 @@ void CheckStartModel(const Model& prototype, const Model& start) {
     }
     CheckSameBlocks(prototype.expert(k).Blocks(), start.expert(k).Blocks(), owner);
   }
+}
+
+void CheckStartTerms(const std::vector<std::string>& given, const std::vector<std::string>& wanted,
+                     const std::string& part, const std::string& source) {
+  if (given == wanted) return;
+  throw InputError(source + ": its " + part + " terms are (" + JoinTerms(given) + ") but the formula gives (" +
+                   JoinTerms(wanted) + ")");
 }
 
 }  // namespace moest

@@ -2,6 +2,9 @@
 // model as the one being fitted.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "moest/model/model.hpp"
 
 namespace moest {
@@ -11,5 +14,12 @@ namespace moest {
  * parameter block shapes of `prototype`; the message names what differs.
  */
 void CheckStartModel(const Model& prototype, const Model& start);
+
+/**
+ * InputError unless a start model file's `part` ("expert" or "gate") terms equal the formula's;
+ * `source` names the start in the message ("--start fit.json", "the start model").
+ */
+void CheckStartTerms(const std::vector<std::string>& given, const std::vector<std::string>& wanted,
+                     const std::string& part, const std::string& source);
 
 }  // namespace moest
