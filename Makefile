@@ -10,9 +10,9 @@ DEBIAN_PACKAGES := cmake g++ make libarmadillo-dev libopenblas-dev libboost-math
   googletest libgtest-dev nlohmann-json3-dev libnlopt-cxx-dev r-base-dev r-cran-rcpp \
   r-cran-rcpparmadillo r-cran-formula r-cran-nlme r-cran-testthat r-cran-flexmix r-cran-mixtools r-cran-mass \
   r-cran-jsonlite r-cran-knitr r-cran-rmarkdown r-cran-ggplot2 r-cran-nloptr pandoc \
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev valgrind
 
-.PHONY: all deps build rpkg demo check test-cpp test-r vignettes clean test-sanitize fuzz
+.PHONY: all deps build rpkg demo check test-cpp test-r test-r-valgrind vignettes clean test-sanitize fuzz
 
 all: build
 
@@ -51,6 +51,12 @@ test-cpp: build
 
 test-r: rpkg
 	R_LIBS=$(RLIB) Rscript tools/run-r-tests.R
+
+# The package's compiled code under valgrind's memcheck: one small call through every entry point
+# (tools/r-valgrind-smoke.R); an invalid access or a use of an uninitialised value fails the run.
+VALGRIND := valgrind --error-exitcode=3 --quiet --track-origins=yes --suppressions=tools/valgrind-r.supp
+test-r-valgrind: rpkg
+	R_LIBS=$(RLIB) OMP_NUM_THREADS=1 R -d "$(VALGRIND)" --vanilla --no-echo -f tools/r-valgrind-smoke.R
 
 # Render every vignette against the installed package (they must keep running as the code changes).
 vignettes: rpkg
@@ -93,7 +99,7 @@ fuzz: deps
 	    -artifact_prefix=$(FUZZ_BUILD)/findings/$$t- || exit 1; \
 	done
 
-check: test-cpp test-sanitize test-r vignettes
+check: test-cpp test-sanitize test-r test-r-valgrind vignettes
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) src/*.o src/core/*.o src/*.so

@@ -9,6 +9,7 @@
 #include "moest/io/design.hpp"
 #include "moest/model/label_order.hpp"
 #include "moest/rng.hpp"
+#include "moest/solver/dense_warm_start.hpp"
 #include "moest/solver/em.hpp"
 #include "moest/solver/fixed_blocks.hpp"
 #include "moest/solver/mle.hpp"
@@ -115,8 +116,15 @@ FitResult RunStart(const Model& prototype, const Data& data, const FitOptions& o
   const arma::uvec labels = given ? options.initialPartition
                                   : MakeStartPartition(options.startMethod, s, data, K, rng);
   const arma::mat start = PartitionToResponsibilities(labels, K, options.em.startSmoothing);
-  return options.solver == SolverKind::Mle ? RunMleFromStart(prototype, data, start, options, observer, s)
-                                           : RunEm(prototype, data, start, StartEmOptions(options), observer, s);
+  if (options.solver == SolverKind::Mle) return RunMleFromStart(prototype, data, start, options, observer, s);
+  if (options.oneStep || DenseRelaxation(prototype, data.xGate.n_cols).empty()) {
+    return RunEm(prototype, data, start, StartEmOptions(options), observer, s);
+  }
+  // A top-K gate: EM from the dense gate's fit, starting with the E-step at its parameters.
+  const Model warm = DenseWarmStart(prototype, data, start, options.em, observer, s);
+  arma::mat r;
+  warm.LogLikelihood(data, &r);
+  return RunEm(warm, data, r, StartEmOptions(options), observer, s);
 }
 
 }  // namespace

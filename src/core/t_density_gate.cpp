@@ -1,10 +1,12 @@
 #include "moest/gate/t_density.hpp"
 
 #include <boost/math/special_functions/digamma.hpp>
-#include <boost/math/tools/roots.hpp>
+#include <boost/math/tools/minima.hpp>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
+#include <vector>
 
 #include "moest/errors.hpp"
 #include "moest/gate/scale_factor.hpp"
@@ -21,26 +23,29 @@ arma::vec Log1pOf(const arma::vec& v, double scale) {
   return out;
 }
 
-double SumWeightedLogMinus(const arma::vec& r, const arma::vec& u) {
-  double sum = 0.0;
-  for (arma::uword i = 0; i < u.n_elem; ++i) sum += r[i] * (std::log(u[i]) - u[i]);
-  return sum;
-}
-
 constexpr double kMinNu = 0.01;
 constexpr double kMaxNu = 1000.0;
 
-// The nu that maximises the expected complete-data log-likelihood: the root of
-// log(nu/2) - psi(nu/2) + 1 + c = 0, where the left side decreases in nu; c < -1 always, so a root
-// exists; it is clamped to [kMinNu, kMaxNu].
-double SolveNu(double c) {
-  auto f = [c](double nu) { return std::log(nu / 2.0) - boost::math::digamma(nu / 2.0) + 1.0 + c; };
-  if (f(kMaxNu) >= 0.0) return kMaxNu;
-  if (f(kMinNu) <= 0.0) return kMinNu;
-  std::uintmax_t iterations = 200;
-  const auto bracket = boost::math::tools::toms748_solve(
-      f, kMinNu, kMaxNu, boost::math::tools::eps_tolerance<double>(50), iterations);
-  return 0.5 * (bracket.first + bracket.second);
+// The weighted t log-likelihood of one component as a function of nu, given its squared Mahalanobis
+// distances `delta` (the terms free of nu dropped): sum_i r_i [lgamma((nu+q)/2) - lgamma(nu/2)
+// - q/2 log nu - (nu+q)/2 log(1 + delta_i/nu)].
+double WeightedLogLikelihoodInNu(const arma::vec& r, const arma::vec& delta, double q, double nu) {
+  double sum = 0.0;
+  for (arma::uword i = 0; i < delta.n_elem; ++i) sum += r[i] * std::log1p(delta[i] / nu);
+  const double total = arma::accu(r);
+  return total * (std::lgamma(0.5 * (nu + q)) - std::lgamma(0.5 * nu) - 0.5 * q * std::log(nu)) - 0.5 * (nu + q) * sum;
+}
+
+// ECME: nu maximises the observed (label-complete) weighted t log-likelihood at the new location and
+// scatter, found by Brent's method on log nu over [kMinNu, kMaxNu] (Liu and Rubin 1994). It replaces
+// the ECM root of the latent-scale equation, which creeps towards large nu one small step per
+// iteration when the data are near Gaussian. The current nu is kept unless the search improves on it,
+// so the step never lowers the objective and EM stays monotone.
+double MaximiseNu(const std::function<double(double)>& objective, double current) {
+  auto negative = [&](double logNu) { return -objective(std::exp(logNu)); };
+  const auto best = boost::math::tools::brent_find_minima(negative, std::log(kMinNu), std::log(kMaxNu), 40);
+  const double found = std::exp(best.first);
+  return objective(found) > objective(current) ? found : current;
 }
 
 }  // namespace
@@ -88,19 +93,16 @@ StepReport TDensityGate::FitDensities(const arma::mat& x, const arma::mat& r) {
   const arma::uword K = location_.n_cols;
   const double q = static_cast<double>(Dimension());
   const arma::vec floor = ScaleFloor(x);
-  double sharedSum = 0.0, sharedTotal = 0.0;
-  arma::rowvec nuConstant(K, arma::fill::zeros);
+  std::vector<arma::vec> distances(K);  // squared Mahalanobis distances at the new location and scatter
   for (arma::uword k = 0; k < K; ++k) {
     const double total = arma::accu(r.col(k));
     if (!(total > 0.0)) continue;
-    const double nu = nu_[k];
-    // E-step of the latent scales at the current parameters.
+    // E-step of the latent scales at the current parameters, then weighted location and scatter.
     const arma::mat z = scale_factor::Whiten(x, location_.col(k), factor_.slice(k));
-    const arma::vec u = (nu + q) / (nu + arma::sum(arma::square(z), 1));
-    const arma::vec ru = r.col(k) % u;
+    const arma::vec u = (nu_[k] + q) / (nu_[k] + arma::sum(arma::square(z), 1));
     arma::vec location;
     arma::mat L;
-    const bool floorBound = scale_factor::FitWeighted(x, ru, total, floor, false, location, L);
+    const bool floorBound = scale_factor::FitWeighted(x, r.col(k) % u, total, floor, false, location, L);
     location_.col(k) = location;
     if (floorBound) {
       report.varianceFloorBound = true;
@@ -108,19 +110,23 @@ StepReport TDensityGate::FitDensities(const arma::mat& x, const arma::mat& r) {
     }
     factor_.slice(k) = L;
     scatter_.slice(k) = L * L.t();
-    // E[log u] - E[u] under the current parameters, averaged with weights r.
-    const double expectedLog = boost::math::digamma(0.5 * (nu + q)) - std::log(0.5 * (nu + q));
-    const double sum = SumWeightedLogMinus(r.col(k), u) + total * expectedLog;
-    nuConstant[k] = sum / total;
-    sharedSum += sum;
-    sharedTotal += total;
+    distances[k] = arma::sum(arma::square(scale_factor::Whiten(x, location, L)), 1);
   }
+  auto componentObjective = [&](arma::uword k, double nu) {
+    return distances[k].is_empty() ? 0.0 : WeightedLogLikelihoodInNu(r.col(k), distances[k], q, nu);
+  };
   if (mode_ == Nu::PerComponent) {
     for (arma::uword k = 0; k < K; ++k) {
-      if (arma::accu(r.col(k)) > 0.0) nu_[k] = SolveNu(nuConstant[k]);
+      if (distances[k].is_empty()) continue;
+      nu_[k] = MaximiseNu([&](double nu) { return componentObjective(k, nu); }, nu_[k]);
     }
-  } else if (mode_ == Nu::Shared && sharedTotal > 0.0) {
-    nu_.fill(SolveNu(sharedSum / sharedTotal));
+  } else if (mode_ == Nu::Shared) {
+    auto shared = [&](double nu) {
+      double sum = 0.0;
+      for (arma::uword k = 0; k < K; ++k) sum += componentObjective(k, nu);
+      return sum;
+    };
+    nu_.fill(MaximiseNu(shared, nu_[0]));
   }
   return report;
 }

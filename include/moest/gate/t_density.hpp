@@ -2,9 +2,10 @@
 // h_k = t_q'(x; m_k, S_k, nu_k) with a full scatter matrix S_k.
 // Spec: t_density(nu = estimate|<number>, nu_shared = true|false); nu is estimated by default, per
 // component unless nu_shared = true; a number fixes nu (> 0) for every component.
-// M-step (ECM): latent scales u_ik = (nu_k + q') / (nu_k + delta_ik) at the current parameters, then
-// m_k and S_k from weights r_ik u_ik (S_k divided by sum_i r_ik), then nu from the digamma equation by
-// 1-D root finding (Boost.Math), nu kept in [0.01, 1000].
+// M-step (ECME): latent scales u_ik = (nu_k + q') / (nu_k + delta_ik) at the current parameters, then
+// m_k and S_k from weights r_ik u_ik (S_k divided by sum_i r_ik), then nu maximising the weighted t
+// log-likelihood itself at the new m_k, S_k (Brent's method from Boost.Math on log nu, nu kept in
+// [0.01, 1000]); near-Gaussian data send nu to its cap in one step instead of creeping towards it.
 // Blocks: "pi" (1 x K), "location" (q' x K), "scatter.k" (q' x q'), "nu" (1 x K, equal when shared).
 // Packing: pi log-ratios, locations, log-Cholesky factors, then log nu (K values, 1 when shared, none
 // when fixed).
