@@ -133,12 +133,12 @@ TEST(ProbitGate, MultinomialRecoversKnownParametersFromLabels) {
 }
 
 TEST(ProbitGate, MultinomialFullEmRecoversAThreeExpertModel) {
-  // K = 3 with Gaussian experts, n = 6000, EM from the true partition (gate by quadrature in every
+  // K = 3 with Gaussian experts, n = 3000, EM from the true partition (gate by quadrature in every
   // M-step): the gate is recovered within 4 complete-data standard errors (the experts are far
   // apart, so few rows are ambiguous), and the fitted log-likelihood is at least the truth's.
   const Model truth = test::MakeGatedModel("probit", {{"coefficients", arma::mat{{0.0, 0.5, -0.3}, {0.0, 1.0, -1.2}}}},
                                            {{{-4.0, 1.0, 0.5}}, {{0.0, -1.0, 0.5}}, {{4.0, 0.5, 0.5}}});
-  const test::SimulatedData sim = test::SimulateLinear(truth, 6000, 36, -2.0, 2.0);
+  const test::SimulatedData sim = test::SimulateLinear(truth, 3000, 36, -2.0, 2.0);
   const test::Recovery recovery = test::FitFromTruth(truth, sim);
   EXPECT_EQ(recovery.fit.stats.status, FitStatus::Converged);
   EXPECT_GE(recovery.fit.stats.logLikelihood, recovery.truthLogLikelihood - 1e-6);
