@@ -34,8 +34,8 @@ step("model file round trip", {
   back <- read_moe(path)
   stopifnot(abs(logLik(back) - logLik(fit)) < 1e-8)
 })
-step("student_t experts, laplace gate",
-     moe(y ~ x, data, K = 2, expert = "student_t", gate = "laplace", starts = 1, seed = 1, control = control))
+step("t experts, laplace gate",
+     moe(y ~ x, data, K = 2, expert = "t", gate = "laplace", starts = 1, seed = 1, control = control))
 step("poisson experts, probit gate",
      moe(count ~ x, data, K = 2, expert = "poisson", gate = "probit", starts = 1, seed = 1, control = control))
 step("multinomial experts", {
