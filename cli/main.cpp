@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "moest/arma.hpp"
 
 namespace {
 
@@ -44,7 +45,12 @@ std::string ParseErrorMessage(const CLI::App& app, const CLI::ParseError& error,
 
 int Run(int argc, char** argv) {
   CLI::App app{"Fit, inspect and use statistical mixture-of-experts models.", "moest"};
-  app.set_version_flag("--version", std::string("moest ") + kVersion);
+  // The Armadillo release the core was compiled against: the CLI and R give byte-identical model files
+  // when it is the R package's (see CMakeLists.txt).
+  app.set_version_flag("--version", std::string("moest ") + kVersion + " (Armadillo " +
+                                        std::to_string(arma::arma_version::major) + "." +
+                                        std::to_string(arma::arma_version::minor) + "." +
+                                        std::to_string(arma::arma_version::patch) + ")");
   app.require_subcommand(1);
   app.footer(
       "Exit codes: 0 success; 1 a fit ended other than converged (its output is still written); 2 bad "
