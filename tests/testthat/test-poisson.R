@@ -51,8 +51,10 @@ test_that("K = 2 with an offset reaches at least flexmix's log-likelihood from t
   skip_if_not_installed("flexmix")
   data <- simulate_exposure(2000, 3)
   cl <- ifelse(data$x + rnorm(nrow(data), sd = 0.3) > 0, data$comp, 3L - data$comp)
-  oracle <- flexmix::flexmix(count ~ x + offset(log(t)), data = data, k = 2, cluster = cl,
-                             model = flexmix::FLXMRglm(family = "poisson"),
+  # flexmix takes the offset through FLXMRglm(offset = ): an offset() term in its formula is dropped
+  # without a word (its fit then ends near logLik -6855 here, the intercepts absorbing log(t)).
+  oracle <- flexmix::flexmix(count ~ x, data = data, k = 2, cluster = cl,
+                             model = flexmix::FLXMRglm(family = "poisson", offset = log(data$t)),
                              control = list(tolerance = 1e-10, iter.max = 2000))
   fit <- moe(count ~ x + offset(log(t)) | 1, data = data, K = 2, expert = "poisson", cluster = cl,
              starts = 1, seed = 1, control = moe_control(tol = 1e-12))
@@ -64,7 +66,7 @@ test_that("K = 2 with an offset reaches at least flexmix's log-likelihood from t
   theirs <- flexmix::parameters(oracle)
   theirs <- theirs[, order(theirs[2, ])]
   ours <- fit$coefficients$experts[, order(fit$coefficients$experts[2, ])]
-  expect_close(unname(ours), unname(theirs), 1e-3, relative = TRUE)
+  expect_close(unname(ours), unname(theirs), 1e-4, relative = TRUE)
 })
 
 test_that("bad offsets are errors naming the column", {
