@@ -87,4 +87,7 @@ test_that("bad offsets are errors naming the column", {
                "row 5")
   expect_error(moe(count ~ x, data = data, K = 2, expert = "gaussian", offset = log(t)),
                "enters only poisson experts")
+  grouped <- cbind(data, g = rep(1:10, length.out = nrow(data)))
+  expect_error(moe(count ~ x | 1 + (1 | g), data = grouped, K = 2, expert = "poisson", offset = log(t)),
+               "not supported in mixed-effects fits")
 })
