@@ -34,20 +34,21 @@ moe_model_info <- function(json) {
 #' Predictions of a model (internal; use predict()).
 #' @param json model-file JSON; @param y response (numeric(0) unless type needs it);
 #' @param x_expert,x_gate design matrices; @param type response, gate, posterior, density, experts,
-#'   probabilities (class probabilities of multinomial experts, n x C).
+#'   probabilities (class probabilities of multinomial experts, n x C); @param offset the
+#'   model's offset on these rows (numeric(0) when it has none).
 #' @return a vector (response, density) or an n x K matrix.
 #' @noRd
-moe_predict_cpp <- function(json, y, x_expert, x_gate, type) {
-    .Call(`_moest_moe_predict_cpp`, json, y, x_expert, x_gate, type)
+moe_predict_cpp <- function(json, y, x_expert, x_gate, type, offset) {
+    .Call(`_moest_moe_predict_cpp`, json, y, x_expert, x_gate, type, offset)
 }
 
 #' Responses drawn from a model (internal; use simulate()).
 #' @param json model-file JSON; @param x_expert,x_gate design matrices; @param nsim replicates;
-#' @param seed whole number as a double.
+#' @param seed whole number as a double; @param offset the model's offset (numeric(0) when none).
 #' @return an n x nsim matrix.
 #' @noRd
-moe_simulate_cpp <- function(json, x_expert, x_gate, nsim, seed) {
-    .Call(`_moest_moe_simulate_cpp`, json, x_expert, x_gate, nsim, seed)
+moe_simulate_cpp <- function(json, x_expert, x_gate, nsim, seed, offset) {
+    .Call(`_moest_moe_simulate_cpp`, json, x_expert, x_gate, nsim, seed, offset)
 }
 
 #' Write a model file atomically (internal; use write_moe()).

@@ -68,6 +68,12 @@
 #'   dimension, 15), `dimension` (random effects per group in the gate, 1), `monte_carlo` (draws per
 #'   group for Monte Carlo EM, 0 = quadrature), `common_variance` (one residual variance in the
 #'   expert placement, FALSE), `fix_zero` (random effects switched off, for checks, FALSE).
+#' @param offset For `"poisson"` experts: an exposure offset, an expression evaluated in `data` as
+#'   [stats::glm()]'s (`offset = log(t)`), entering as \eqn{\log \mu_i = x_i'\beta_k + o_i}{log mu_i =
+#'   x_i'beta_k + o_i}. The same as adding `+ offset(log(t))` to the expert part of the formula
+#'   (which is where it is stored). The offset is data, not a parameter; `predict()` and
+#'   `simulate()` on new data evaluate it there. An offset with other experts, in the gate part,
+#'   or with random effects is an error.
 #' @return An object of class `"moe"`, a list with components
 #'   \item{coefficients}{a list: `gate`, the q x K gate coefficient matrix whose first column (the
 #'     reference) is zero; `experts`, the p x K matrix of expert regression coefficients; `sigma`,
@@ -108,8 +114,10 @@
 #' @export
 moe <- function(formula, data, K, expert = "gaussian", gate = "softmax", starts = 10,
                 seed = NULL, control = moe_control(), cluster = NULL, start = NULL, fix = NULL,
-                na.action, tree = NULL, random = NULL, mixed = list()) {
+                na.action, tree = NULL, random = NULL, mixed = list(), offset = NULL) {
   call <- match.call()
+  offset_term <- substitute(offset)
+  if (!is.null(offset_term)) formula <- formula_with_offset(formula, offset_term)
   if (!is.null(tree)) {
     check_family(gate, "gate")
     hierarchy <- moe_tree_gate(tree, gate, if (missing(K)) NULL else K)
@@ -127,11 +135,18 @@ moe <- function(formula, data, K, expert = "gaussian", gate = "softmax", starts 
   action <- if (missing(na.action)) getOption("na.action", "na.omit") else na.action
   random_terms <- if (!inherits(formula, "Formula")) moe_random_terms(formula, random)
   if (!is.null(random_terms)) {
+    if (any(grepl("offset(", deparse(formula), fixed = TRUE))) {
+      stop("an offset is not supported in mixed-effects fits", call. = FALSE)
+    }
     return(moe_mixed(random_terms, data, K, expert, gate, starts, seed, control, action, call, mixed))
   }
   categorical <- is_multinomial(expert)
   built <- moe_frame(formula, data, action, categorical)
   if (categorical) expert <- multinomial_spec(expert, length(built$class_labels), built$response)
+  if (!is.null(built$offset) && !identical(trimws(sub("\\(.*", "", expert)), "poisson")) {
+    stop(sprintf("the offset %s enters only poisson experts, not %s experts", built$offset$expression,
+                 expert), call. = FALSE)
+  }
   if (grepl("_density", gate, fixed = TRUE)) check_density_covariates(built, gate)
   partition <- moe_partition(cluster, K, built)
   seed <- resolve_seed(seed)
@@ -139,6 +154,11 @@ moe <- function(formula, data, K, expert = "gaussian", gate = "softmax", starts 
   options <- c(unclass(control), list(starts = as.integer(starts), partition = partition,
                                       class_labels = as.character(built$class_labels)),
                moe_start_options(start, fix))
+  options$bases <- poly_bases(built$terms$full)
+  if (!is.null(built$offset)) {
+    options$offset <- built$offset$values
+    options$offset_expression <- built$offset$expression
+  }
   result <- call_core(moe_fit_cpp(built$y, built$x$expert, built$x$gate, as.integer(K), expert,
                                   gate, options, seed, built$formula_text, built$response), call)
   for (note in result$messages) message("moe: ", note)
@@ -150,6 +170,7 @@ moe <- function(formula, data, K, expert = "gaussian", gate = "softmax", starts 
                  model = built$model, x = built$x, y = built$y, data = built$data,
                  control = control)
   object[names(fields)] <- fields
+  if (!is.null(built$offset)) object$offset <- stats::setNames(built$offset$values, rownames(built$model))
   if (categorical) {
     # As for nnet::multinom: fitted values are the class probabilities, residuals the indicator of
     # the observed class minus them.
@@ -203,6 +224,7 @@ moe_frame <- function(formula, data, na.action, categorical = FALSE) {
     stop("the formula has more than two parts right of '~': use 'y ~ expert terms | gate terms'",
          call. = FALSE)
   }
+  check_offset_columns(spec, data)
   # First without dropping anything, to find NaN and infinite values (NA is a missing value).
   all_rows <- stats::model.frame(spec, data = data, na.action = stats::na.pass)
   check_finite_frame(all_rows)
@@ -218,17 +240,100 @@ moe_frame <- function(formula, data, na.action, categorical = FALSE) {
     stop("the gate part of the formula has no terms: use '| 1' for a gate without covariates",
          call. = FALSE)
   }
+  offset <- moe_offset(spec, frame, parts[2L])
   raw <- stats::get_all_vars(stats::formula(spec, collapse = TRUE), data = data)
   omitted <- attr(frame, "na.action")
   if (!is.null(omitted) && length(omitted) > 0L) raw <- raw[-omitted, , drop = FALSE]
   rownames(raw) <- rownames(frame)
   list(formula = spec, model = frame, y = stats::setNames(y, rownames(frame)),
-       x = list(expert = strip_design(expert), gate = strip_design(gate)),
+       x = list(expert = strip_design(expert), gate = strip_design(gate)), offset = offset,
        response = response, class_labels = classes$labels, data = raw, n_all = nrow(all_rows),
        terms = moe_terms(spec, stats::terms(frame)),
        xlevels = stats::.getXlevels(stats::terms(frame), frame),
        contrasts = list(expert = attr(expert, "contrasts"), gate = attr(gate, "contrasts")),
        formula_text = paste(deparse(stats::formula(spec), width.cutoff = 500L), collapse = " "))
+}
+
+# The exposure offset of the expert part (offset(log(t)) in the formula): its values on the rows of
+# `frame` and its expression as text, or NULL when there is none. Offsets belong to the experts:
+# one in the gate part, or more than one, is an error.
+moe_offset <- function(spec, frame, parts) {
+  if (parts == 2L && !is.null(attr(stats::terms(spec, rhs = 2L), "offset"))) {
+    stop("an offset belongs to the expert part of the formula (left of '|'), not to the gate part",
+         call. = FALSE)
+  }
+  expert <- stats::terms(spec, rhs = 1L)
+  index <- attr(expert, "offset")
+  if (is.null(index)) return(NULL)
+  if (length(index) > 1L) stop("the formula has more than one offset: give one", call. = FALSE)
+  term <- attr(expert, "variables")[[index + 1L]]
+  list(values = as.numeric(stats::model.offset(frame)),
+       expression = paste(deparse(term[[2L]], width.cutoff = 500L), collapse = " "))
+}
+
+# A clear error when the data lack a variable of the offset (R would otherwise look for it, say `t`,
+# outside the data and find a function of that name).
+check_offset_columns <- function(spec, data) {
+  if (!is.data.frame(data)) return(invisible())
+  expert <- stats::terms(spec, rhs = 1L)
+  for (index in attr(expert, "offset")) {
+    term <- attr(expert, "variables")[[index + 1L]]
+    absent <- setdiff(all.vars(term), names(data))
+    if (length(absent) > 0L) {
+      stop(sprintf("the offset %s needs the column %s, which the data lack", deparse(term[[2L]]),
+                   paste0("'", absent, "'", collapse = ", ")), call. = FALSE)
+    }
+  }
+}
+
+# `formula` with `+ offset(term)` added to its expert part (moe()'s `offset =` argument, as glm's).
+formula_with_offset <- function(formula, term) {
+  if (inherits(formula, "Formula")) formula <- stats::formula(formula)
+  added <- function(rhs) call("+", rhs, call("offset", term))
+  rhs <- formula[[3L]]
+  if (is.call(rhs) && identical(rhs[[1L]], as.name("|"))) {
+    rhs[[2L]] <- added(rhs[[2L]])
+  } else {
+    rhs <- added(rhs)
+  }
+  formula[[3L]] <- rhs
+  formula
+}
+
+# The poly() terms of a model frame's terms with the training bases R stored in their predvars, as
+# list(column, degree, raw, alpha, norm2) each: the model file keeps them so that the command line
+# evaluates new data in the same basis. Only poly(column, degree[, raw = ]) on one column.
+poly_bases <- function(terms) {
+  predvars <- attr(terms, "predvars")
+  if (is.null(predvars)) return(list())
+  bases <- list()
+  for (i in seq_along(predvars)[-1L]) {
+    term <- poly_term(predvars[[i]])
+    if (is.null(term) || (!term$raw && is.null(term$coefs))) next
+    bases[[length(bases) + 1L]] <- list(column = term$column, degree = term$degree, raw = term$raw,
+                                        alpha = as.numeric(term$coefs$alpha),
+                                        norm2 = as.numeric(term$coefs$norm2))
+  }
+  bases
+}
+
+# The parts of a call poly(column, degree, raw = , coefs = ) as list(column, degree, raw, coefs), or
+# NULL for any other call (poly() of several columns, a degree that is not a constant).
+poly_term <- function(call) {
+  if (!is.call(call) || !identical(call[[1L]], as.name("poly")) || length(call) < 2L ||
+      !is.name(call[[2L]])) {
+    return(NULL)
+  }
+  args <- as.list(call)[-c(1L, 2L)]
+  named <- if (is.null(names(args))) rep("", length(args)) else names(args)
+  # poly(x, ...) takes the degree through `...` when it is not named.
+  degree <- if ("degree" %in% named) args[["degree"]] else if (any(named == "")) args[named == ""][[1L]] else 1
+  constant <- function(e) tryCatch(eval(e, baseenv()), error = function(err) NULL)
+  degree <- constant(degree)
+  if (!is.numeric(degree) || length(degree) != 1L) return(NULL)
+  list(column = as.character(call[[2L]]), degree = as.integer(degree),
+       raw = "raw" %in% named && isTRUE(constant(args[["raw"]])),
+       coefs = if ("coefs" %in% named) constant(args[["coefs"]]))
 }
 
 # Terms for prediction: the full terms (with the predvars that make poly() safe on new data) and

@@ -24,8 +24,9 @@ moe_from_json <- function(json, formula = NULL) {
     gradient_norm = if (is.null(stats$gradient_norm)) NA_real_ else stats$gradient_norm,
     standard_errors = stats$standard_errors, diagnostics = stats$diagnostics,
     created_by = spec$created_by,
-    class_labels = if (length(spec$class_labels) > 0L) spec$class_labels, json = json)
-  object$terms <- if (!is.null(formula)) moe_terms_from_formula(formula)
+    class_labels = if (length(spec$class_labels) > 0L) spec$class_labels,
+    offset_expression = if (nzchar(spec$offset)) spec$offset, json = json)
+  object$terms <- if (!is.null(formula)) with_stored_bases(moe_terms_from_formula(formula), spec$bases)
   class(object) <- "moe"
   object
 }
@@ -78,6 +79,23 @@ moe_terms_from_formula <- function(formula) {
   full <- tryCatch(stats::terms(formula), error = function(e) NULL)
   if (is.null(full)) return(NULL)
   moe_terms(formula, full)
+}
+
+# Terms of a model read from a file whose poly() terms are evaluated in the stored training bases
+# (predvars, as R's own fits carry them), so that predictions on new data use the basis of the fit
+# rather than one rebuilt from the new data.
+with_stored_bases <- function(terms, bases) {
+  if (is.null(terms) || length(bases) == 0L) return(terms)
+  predvars <- attr(terms$full, "variables")
+  for (i in seq_along(predvars)[-1L]) {
+    term <- poly_term(predvars[[i]])
+    if (is.null(term) || term$raw) next
+    match <- Filter(function(b) !b$raw && b$column == term$column && b$degree == term$degree, bases)
+    if (length(match) == 0L) next
+    predvars[[i]]$coefs <- list(alpha = match[[1L]]$alpha, norm2 = match[[1L]]$norm2)
+  }
+  attr(terms$full, "predvars") <- predvars
+  terms
 }
 
 # Whether the object still holds the data it was fitted to.

@@ -58,7 +58,7 @@ predict.moe <- function(object, newdata,
 # The designs and response the model was fitted to, in the form moe_design() returns.
 stored_design <- function(object) {
   list(expert = object$x$expert, gate = object$x$gate, y = object$y,
-       rows = rownames(object$x$expert))
+       rows = rownames(object$x$expert), offset = object$offset)
 }
 
 # The designs (and, if asked for, the response) of `newdata` for the model `object`.
@@ -71,6 +71,15 @@ moe_design <- function(object, newdata, response = FALSE) {
     stop("'newdata' must be a data frame", call. = FALSE)
   }
   full <- object$terms$full
+  if (!is.null(object$offset_expression)) {
+    needed <- all.vars(str2lang(object$offset_expression))
+    absent <- setdiff(needed, names(newdata))
+    if (length(absent) > 0L) {
+      stop(sprintf("the model has the offset %s: newdata needs the column%s %s", object$offset_expression,
+                   if (length(absent) > 1L) "s" else "", paste0("'", absent, "'", collapse = ", ")),
+           call. = FALSE)
+    }
+  }
   if (response) {
     missing_vars <- setdiff(all.vars(full[[2L]]), names(newdata))
     if (length(missing_vars) > 0L) {
@@ -86,6 +95,7 @@ moe_design <- function(object, newdata, response = FALSE) {
     y <- categorical_codes(y, object$class_labels, object$response)
   }
   design <- list(rows = rownames(frame), y = if (response) as.numeric(y))
+  if (!is.null(object$offset_expression)) design$offset <- as.numeric(stats::model.offset(frame))
   for (part in c("expert", "gate")) {
     x <- stats::model.matrix(object$terms[[part]], frame, contrasts.arg = object$contrasts[[part]])
     expected <- object$terms_names[[part]]
@@ -105,10 +115,12 @@ core_predict <- function(object, design, type, call) {
   columns <- list(design$expert, design$gate)
   uses_response <- type %in% c("posterior", "density")
   if (uses_response) columns <- c(columns, list(design$y))
+  if (!is.null(design$offset)) columns <- c(columns, list(design$offset))
   ok <- do.call(stats::complete.cases, columns)
   y <- if (uses_response) design$y[ok] else numeric(0)
+  offset <- if (is.null(design$offset)) numeric(0) else as.numeric(design$offset[ok])
   value <- call_core(moe_predict_cpp(object$json, y, design$expert[ok, , drop = FALSE],
-                                     design$gate[ok, , drop = FALSE], type), call)
+                                     design$gate[ok, , drop = FALSE], type, offset), call)
   n <- length(ok)
   if (type %in% c("response", "density")) {
     out <- rep(NA_real_, n)

@@ -31,9 +31,11 @@ simulate.moe <- function(object, nsim = 1, seed = NULL, newdata = NULL, ...) {
     design <- moe_design(object, newdata)
   }
   seed <- resolve_seed(seed)
-  ok <- stats::complete.cases(design$expert, design$gate)
+  ok <- if (is.null(design$offset)) stats::complete.cases(design$expert, design$gate) else
+    stats::complete.cases(design$expert, design$gate, design$offset)
+  offset <- if (is.null(design$offset)) numeric(0) else as.numeric(design$offset[ok])
   draws <- call_core(moe_simulate_cpp(object$json, design$expert[ok, , drop = FALSE],
-                                      design$gate[ok, , drop = FALSE], as.integer(nsim), seed),
+                                      design$gate[ok, , drop = FALSE], as.integer(nsim), seed, offset),
                      sys.call())
   out <- matrix(NA_real_, length(ok), nsim)
   out[ok, ] <- draws

@@ -45,28 +45,33 @@ std::vector<std::string> NumberedNames(const std::string& prefix, arma::uword co
   return names;
 }
 
-arma::mat DesignFromTermNames(const Table& table, const std::vector<std::string>& terms) {
-  arma::mat design(table.NumRows(), terms.size());
-  for (std::size_t j = 0; j < terms.size(); ++j) {
-    if (terms[j] == kInterceptTerm) {
-      design.col(j).ones();
-    } else {
-      design.col(j) = table.Numeric(terms[j]);
-    }
-  }
-  return design;
+arma::mat DesignFromTermNames(const Table& table, const std::vector<std::string>& terms,
+                              const std::vector<PolyBasis>& bases) {
+  return DesignFromNames(table, terms, bases);
 }
 
 ModelDesigns DesignsFromTable(const ModelFile& file, const Table& table) {
-  return {DesignFromTermNames(table, file.expertTerms), DesignFromTermNames(table, file.gateTerms)};
+  ModelDesigns designs;
+  designs.expert = DesignFromTermNames(table, file.expertTerms, file.bases);
+  designs.gate = DesignFromTermNames(table, file.gateTerms, file.bases);
+  if (!file.offset.empty()) {
+    // The model was fitted with log mu = x'beta + offset: predicting without it would be wrong.
+    designs.offset = EvaluateOffset(table, ParseOffsetExpression(file.offset, "the model's offset"));
+  }
+  return designs;
+}
+
+Data DesignData(const arma::mat& response, const ModelDesigns& designs) {
+  return Data(response, designs.expert, designs.gate, nullptr, designs.offset.is_empty() ? nullptr : &designs.offset);
 }
 
 std::vector<std::string> CovariateNames(const ModelFile& file) {
   std::vector<std::string> names;
   for (const auto* terms : {&file.expertTerms, &file.gateTerms}) {
     for (const std::string& term : *terms) {
-      if (term != kInterceptTerm && std::find(names.begin(), names.end(), term) == names.end()) {
-        names.push_back(term);
+      const std::string column = ColumnOfDesignName(term, file.bases);
+      if (term != kInterceptTerm && std::find(names.begin(), names.end(), column) == names.end()) {
+        names.push_back(column);
       }
     }
   }

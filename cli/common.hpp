@@ -42,21 +42,33 @@ void RequireDataRows(const Table& table, const std::string& source);
 std::vector<std::string> NumberedNames(const std::string& prefix, arma::uword count);
 
 /**
- * The design matrix for the stored term names of a model: "(Intercept)" is a column of ones, any
- * other name is that column of `table` (InputError naming a missing or non-finite column).
+ * The design matrix for the stored term names of a model: "(Intercept)" is a column of ones, a
+ * polynomial column is evaluated in the model's stored basis, any other name is that column of
+ * `table` (InputError naming a missing or non-finite column).
  */
-arma::mat DesignFromTermNames(const Table& table, const std::vector<std::string>& terms);
+arma::mat DesignFromTermNames(const Table& table, const std::vector<std::string>& terms,
+                              const std::vector<PolyBasis>& bases = {});
 
 /** The expert and gate designs of a stored model, built from a table of new covariates. */
 struct ModelDesigns {
   arma::mat expert;
   arma::mat gate;
+  arma::vec offset;  // the model's exposure offset on these rows; empty when it has none
 };
 
-/** Both designs of `file`'s model from `table`. */
+/**
+ * Both designs of `file`'s model from `table`, and its offset: InputError naming the offset's column
+ * when the table lacks it, or when the model file's offset is not one the command line evaluates.
+ */
 ModelDesigns DesignsFromTable(const ModelFile& file, const Table& table);
 
-/** The covariate columns a model reads: its non-intercept terms, expert terms first, no repeats. */
+/** The Data view of `designs` with `response`, carrying the offset when the model has one. */
+Data DesignData(const arma::mat& response, const ModelDesigns& designs);
+
+/**
+ * The covariate columns a model reads: its non-intercept terms (the covariate of a polynomial term),
+ * expert terms first, no repeats.
+ */
 std::vector<std::string> CovariateNames(const ModelFile& file);
 
 }  // namespace moest::cli

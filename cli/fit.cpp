@@ -26,6 +26,7 @@ struct FitArguments {
   std::string formula;
   int components = 0;
   std::string expertFamily = "gaussian";
+  std::string offsetColumn;  // --offset: a column already on the log scale, as offset(column) in the formula
   std::string gateFamily = "softmax";
   std::string treeShape;  // --tree: a hierarchical MoE whose nodes are --gate gates; K from the shape
   FitOptions options;  // all but the start method, which is named by startMethod
@@ -49,12 +50,30 @@ struct FitInput {
   arma::mat response;
   Design expert;
   Design gate;
+  arma::vec offset;  // empty unless formula.expert.offset is present
 };
+
+/** The formula with --offset COL added as offset(COL); InputError when the formula has an offset too. */
+Formula FormulaWithOffset(const FitArguments& args) {
+  Formula formula = ParseFormula(args.formula);
+  if (args.offsetColumn.empty()) return formula;
+  if (formula.expert.offset.Present()) {
+    throw InputError("--offset " + args.offsetColumn + " and the formula's offset(" +
+                     formula.expert.offset.Expression() + ") both give an offset: give one");
+  }
+  formula.expert.offset = ParseOffsetExpression(args.offsetColumn, "--offset");
+  if (formula.expert.offset.log) {
+    throw InputError("--offset takes a column name (already on the log scale); write offset(" + args.offsetColumn +
+                     ") in the formula for a logarithm");
+  }
+  formula.text = FormulaText(formula);
+  return formula;
+}
 
 FitInput LoadFitInput(const FitArguments& args) {
   FitInput input;
   // The formula first: a typo in it is reported without reading a large file.
-  input.formula = ParseFormula(args.formula);
+  input.formula = FormulaWithOffset(args);
   const Table table = ReadCsv(args.dataPath);
   RequireDataRows(table, "data file '" + args.dataPath + "'");
   ComponentSpec expertSpec = ParseSpec(args.expertFamily);
@@ -76,6 +95,14 @@ FitInput LoadFitInput(const FitArguments& args) {
     input.response = table.Numeric(input.formula.response);
   }
   input.expertFamily = expertSpec.ToString();
+  if (input.formula.expert.offset.Present()) {
+    const std::string offset = "offset(" + input.formula.expert.offset.Expression() + ")";
+    if (expertSpec.family != "poisson") {
+      throw InputError("the offset " + offset + " enters only poisson experts, but --expert is " + expertSpec.family);
+    }
+    if (!args.mixed.group.empty()) throw InputError("the offset " + offset + " is not supported with --group (mixed effects)");
+    input.offset = EvaluateOffset(table, input.formula.expert.offset);
+  }
   input.expert = BuildDesign(table, input.formula.expert);
   input.gate = BuildDesign(table, input.formula.gate);
   CheckFullRank(input.expert.x, input.expert.names, "expert");
@@ -116,6 +143,8 @@ ModelFile MakeModelFile(const FitArguments& args, const FitInput& input, FitResu
   file.gateTerms = input.gate.names;
   file.expertFamily = input.expertFamily;
   file.classLabels = input.classLabels;
+  if (input.formula.expert.offset.Present()) file.offset = input.formula.expert.offset.Expression();
+  file.bases = MergedBases(input.expert.bases, input.gate.bases);
   file.gateFamily = args.gateFamily;
   file.model = std::move(result.model);
   file.stats = std::move(result.stats);
@@ -153,7 +182,8 @@ int RunFit(const FitArguments& rawArgs) {
                                     args.tracePath, args.json, args.quiet},
                        prototype);
   }
-  const Data data(input.response, input.expert.x, input.gate.x);
+  const Data data(input.response, input.expert.x, input.gate.x, nullptr,
+                  input.formula.expert.offset.Present() ? &input.offset : nullptr);
   if (!args.startPath.empty()) options.startModel = ReadStartModel(args.startPath, input);
 
   InstallInterruptHandler();
@@ -198,7 +228,9 @@ void AddFitCommand(CLI::App& app, CommandAction& action) {
       ->check(CLI::ExistingFile);
   fit->add_option("-f,--formula", args->formula,
                   "\"y ~ x1 + x2 | z1\": the experts use the terms before '|', the gate those after it "
-                  "(without '|' both use the same terms); '0 +' drops the intercept, '~ 1' is intercept-only")
+                  "(without '|' both use the same terms); '0 +' drops the intercept, '~ 1' is intercept-only; "
+                  "poisson experts take an offset in the expert part: offset(COL) (COL already on the log scale) or "
+                  "offset(log(COL))")
       ->required();
   fit->add_option("-K", args->components, "number of experts (at least 1; required unless --tree gives it)")
       ->check(WholeNumberAtLeast(1));
@@ -220,6 +252,10 @@ void AddFitCommand(CLI::App& app, CommandAction& action) {
           },
           "SPEC"))
       ->capture_default_str();
+  fit->add_option("--offset", args->offsetColumn,
+                  "poisson experts: a column added to the linear predictor as it is, so it must already be on "
+                  "the log scale (log exposure): log mu = x'beta + COL; the same as '+ offset(COL)' in the formula. "
+                  "For a column of exposures write '+ offset(log(COL))' in the formula instead");
   fit->add_option("--gate", args->gateFamily,
                   "gate family with options, e.g. softmax, \"softmax(temperature = 0.5)\", \"softmax(top_k = 2)\", "
                   "\"softmax(transform = tanh)\", laplace, gaussian_kernel, probit, gaussian_density, "

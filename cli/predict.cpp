@@ -101,7 +101,7 @@ int RunPredict(const PredictArguments& args) {
     response = file.classLabels.empty() ? arma::mat(table.Numeric(file.response))
                                         : EncodeClasses(table.Get(file.response), file.classLabels);
   }
-  const Data data(response, designs.expert, designs.gate);
+  const Data data = DesignData(response, designs);
   WriteOutput(args.outputPath, PredictionCsv(type, file, data));
   return kExitSuccess;
 }

@@ -106,7 +106,9 @@ int RunSelect(const SelectArguments& args) {
   const Design gate = BuildDesign(table, formula.gate);
   CheckFullRank(expert.x, expert.names, "expert");
   CheckFullRank(gate.x, gate.names, "gate");
-  const Data data(response, expert.x, gate.x);
+  arma::vec offset;
+  if (formula.expert.offset.Present()) offset = EvaluateOffset(table, formula.expert.offset);
+  const Data data(response, expert.x, gate.x, nullptr, offset.is_empty() ? nullptr : &offset);
 
   InstallInterruptHandler();
   CliObserver observer(options.fit.starts, args.quiet, false);
@@ -122,6 +124,8 @@ int RunSelect(const SelectArguments& args) {
     file.response = formula.response;
     file.expertTerms = expert.names;
     file.gateTerms = gate.names;
+    if (formula.expert.offset.Present()) file.offset = formula.expert.offset.Expression();
+    file.bases = MergedBases(expert.bases, gate.bases);
     file.expertFamily = best.expert;
     file.gateFamily = best.gate;
     file.model = best.fit.model;

@@ -44,7 +44,9 @@ SimulationInput InputFromCovariateFile(const ModelFile& file, const SimulateArgu
   input.covariateNames = CovariateNames(file);
   input.covariates = DesignFromTermNames(table, input.covariateNames).rows(source);
   const ModelDesigns designs = DesignsFromTable(file, table);
-  input.designs = {designs.expert.rows(source), designs.gate.rows(source)};
+  input.designs.expert = designs.expert.rows(source);
+  input.designs.gate = designs.gate.rows(source);
+  if (!designs.offset.is_empty()) input.designs.offset = designs.offset.elem(source);
   return input;
 }
 
@@ -60,8 +62,11 @@ SimulationInput InputWithoutCovariates(const ModelFile& file, const SimulateArgu
   const arma::uword n = static_cast<arma::uword>(args.draws);
   SimulationInput input;
   input.covariates.set_size(n, 0);
-  input.designs = {arma::mat(n, file.expertTerms.size(), arma::fill::ones),
-                   arma::mat(n, file.gateTerms.size(), arma::fill::ones)};
+  if (!file.offset.empty()) {
+    throw InputError("the model has the offset " + file.offset + ": pass its values in a CSV file with --covariates");
+  }
+  input.designs.expert = arma::mat(n, file.expertTerms.size(), arma::fill::ones);
+  input.designs.gate = arma::mat(n, file.gateTerms.size(), arma::fill::ones);
   return input;
 }
 
@@ -72,7 +77,7 @@ int RunSimulate(const SimulateArguments& args) {
   const arma::mat ignoredResponse(input.covariates.n_rows, 1, arma::fill::zeros);  // Simulate ignores data.y
   Rng rng(args.seed);
   const Simulation simulation =
-      Simulate(file.model, Data(ignoredResponse, input.designs.expert, input.designs.gate), rng);
+      Simulate(file.model, DesignData(ignoredResponse, input.designs), rng);
 
   std::vector<std::string> names = input.covariateNames;
   if (simulation.y.n_cols == 1) {

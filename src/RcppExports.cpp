@@ -68,8 +68,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // moe_predict_cpp
-SEXP moe_predict_cpp(std::string json, Rcpp::NumericVector y, Rcpp::NumericMatrix x_expert, Rcpp::NumericMatrix x_gate, std::string type);
-RcppExport SEXP _moest_moe_predict_cpp(SEXP jsonSEXP, SEXP ySEXP, SEXP x_expertSEXP, SEXP x_gateSEXP, SEXP typeSEXP) {
+SEXP moe_predict_cpp(std::string json, Rcpp::NumericVector y, Rcpp::NumericMatrix x_expert, Rcpp::NumericMatrix x_gate, std::string type, Rcpp::NumericVector offset);
+RcppExport SEXP _moest_moe_predict_cpp(SEXP jsonSEXP, SEXP ySEXP, SEXP x_expertSEXP, SEXP x_gateSEXP, SEXP typeSEXP, SEXP offsetSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -78,13 +78,14 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x_expert(x_expertSEXP);
     Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x_gate(x_gateSEXP);
     Rcpp::traits::input_parameter< std::string >::type type(typeSEXP);
-    rcpp_result_gen = Rcpp::wrap(moe_predict_cpp(json, y, x_expert, x_gate, type));
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type offset(offsetSEXP);
+    rcpp_result_gen = Rcpp::wrap(moe_predict_cpp(json, y, x_expert, x_gate, type, offset));
     return rcpp_result_gen;
 END_RCPP
 }
 // moe_simulate_cpp
-Rcpp::NumericMatrix moe_simulate_cpp(std::string json, Rcpp::NumericMatrix x_expert, Rcpp::NumericMatrix x_gate, int nsim, double seed);
-RcppExport SEXP _moest_moe_simulate_cpp(SEXP jsonSEXP, SEXP x_expertSEXP, SEXP x_gateSEXP, SEXP nsimSEXP, SEXP seedSEXP) {
+Rcpp::NumericMatrix moe_simulate_cpp(std::string json, Rcpp::NumericMatrix x_expert, Rcpp::NumericMatrix x_gate, int nsim, double seed, Rcpp::NumericVector offset);
+RcppExport SEXP _moest_moe_simulate_cpp(SEXP jsonSEXP, SEXP x_expertSEXP, SEXP x_gateSEXP, SEXP nsimSEXP, SEXP seedSEXP, SEXP offsetSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -93,7 +94,8 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x_gate(x_gateSEXP);
     Rcpp::traits::input_parameter< int >::type nsim(nsimSEXP);
     Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
-    rcpp_result_gen = Rcpp::wrap(moe_simulate_cpp(json, x_expert, x_gate, nsim, seed));
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type offset(offsetSEXP);
+    rcpp_result_gen = Rcpp::wrap(moe_simulate_cpp(json, x_expert, x_gate, nsim, seed, offset));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -173,8 +175,8 @@ static const R_CallMethodDef CallEntries[] = {
     {"_moest_moe_fit_cpp", (DL_FUNC) &_moest_moe_fit_cpp, 10},
     {"_moest_moe_mixed_fit_cpp", (DL_FUNC) &_moest_moe_mixed_fit_cpp, 15},
     {"_moest_moe_model_info", (DL_FUNC) &_moest_moe_model_info, 1},
-    {"_moest_moe_predict_cpp", (DL_FUNC) &_moest_moe_predict_cpp, 5},
-    {"_moest_moe_simulate_cpp", (DL_FUNC) &_moest_moe_simulate_cpp, 5},
+    {"_moest_moe_predict_cpp", (DL_FUNC) &_moest_moe_predict_cpp, 6},
+    {"_moest_moe_simulate_cpp", (DL_FUNC) &_moest_moe_simulate_cpp, 6},
     {"_moest_moe_write_cpp", (DL_FUNC) &_moest_moe_write_cpp, 2},
     {"_moest_moe_read_cpp", (DL_FUNC) &_moest_moe_read_cpp, 1},
     {"_moest_moe_set_parameters_cpp", (DL_FUNC) &_moest_moe_set_parameters_cpp, 3},

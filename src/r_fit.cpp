@@ -79,6 +79,25 @@ moest::FitOptions ToFitOptions(const Rcpp::List& options, double seed) {
   return fit;
 }
 
+// The polynomial bases R's poly() used (list(column, degree, raw, alpha, norm2) each), stored so that
+// the command line predicts in the same basis.
+std::vector<moest::PolyBasis> BasesFromList(const Rcpp::List& list) {
+  std::vector<moest::PolyBasis> bases;
+  for (R_xlen_t i = 0; i < list.size(); ++i) {
+    const Rcpp::List entry = list[i];
+    moest::PolyBasis basis;
+    basis.column = Rcpp::as<std::string>(entry["column"]);
+    basis.degree = static_cast<arma::uword>(Rcpp::as<int>(entry["degree"]));
+    basis.raw = Rcpp::as<bool>(entry["raw"]);
+    if (!basis.raw) {
+      basis.alpha = Rcpp::as<arma::vec>(entry["alpha"]);
+      basis.norm2 = Rcpp::as<arma::vec>(entry["norm2"]);
+    }
+    bases.push_back(basis);
+  }
+  return bases;
+}
+
 // The start parameters in `json` (a model file's text), after checking that its design columns are
 // those of this fit (the core checks K, the families and the shapes).
 namespace {
@@ -121,10 +140,18 @@ Rcpp::List moe_fit_cpp(Rcpp::NumericVector y, Rcpp::NumericMatrix x_expert, Rcpp
   if (options.containsElementNamed("class_labels")) {
     file.classLabels = Rcpp::as<std::vector<std::string>>(options["class_labels"]);
   }
+  if (options.containsElementNamed("bases")) file.bases = moest_r::BasesFromList(options["bases"]);
 
   const moest::Model prototype = moest::Model::Make(expert, gate, xExpert.n_cols, xGate.n_cols,
                                                     static_cast<arma::uword>(K));
-  const moest::Data data(yMat, xExpert, xGate);
+  // An exposure offset (Poisson experts) arrives as options$offset with its expression text.
+  arma::vec offset;
+  if (options.containsElementNamed("offset")) {
+    const Rcpp::NumericVector values = options["offset"];
+    offset = arma::vec(values.begin(), values.size());
+    if (!offset.is_empty()) file.offset = Rcpp::as<std::string>(options["offset_expression"]);
+  }
+  const moest::Data data(yMat, xExpert, xGate, nullptr, offset.is_empty() ? nullptr : &offset);
   // The core's own rank check knows only column numbers; with enough rows, check first by name
   // (with too few rows the core's message about the number of parameters is the better one).
   if (data.N() > prototype.NumParameters() && xExpert.n_rows == data.N() && xGate.n_rows == data.N()) {

@@ -92,7 +92,7 @@ Rcpp::List BasicStatsToList(const moest::FitStatistics& s) {
 // The data a prediction needs; y may be empty when the prediction does not use it.
 struct DataHolder {
   DataHolder(Rcpp::NumericVector& y, Rcpp::NumericMatrix& xExpert, Rcpp::NumericMatrix& xGate,
-             const moest::ModelFile& file)
+             const moest::ModelFile& file, Rcpp::NumericVector& offsets)
       : xe(moest_r::View(xExpert)), xg(moest_r::View(xGate)) {
     if (xe.n_cols != file.expertTerms.size() || xg.n_cols != file.gateTerms.size()) {
       throw moest::InputError("the design matrices have " + std::to_string(xe.n_cols) + " and " +
@@ -103,12 +103,34 @@ struct DataHolder {
     if (xg.n_rows != xe.n_rows) throw moest::InputError("the two design matrices differ in their rows");
     yy = y.size() == 0 ? arma::mat(xe.n_rows, 1, arma::fill::zeros) : moest_r::View(y);
     if (yy.n_rows != xe.n_rows) throw moest::InputError("the response and the designs differ in their rows");
+    if (!file.offset.empty() && offsets.size() == 0) {
+      throw moest::InputError("the model has the offset " + file.offset + ": the new data must give it");
+    }
+    if (file.offset.empty() && offsets.size() > 0) throw moest::InputError("the model has no offset, but one was given");
+    if (offsets.size() > 0) {
+      offset = arma::vec(offsets.begin(), offsets.size());
+      if (offset.n_elem != xe.n_rows) throw moest::InputError("the offset and the designs differ in their rows");
+    }
   }
-  moest::Data Get() const { return moest::Data(yy, xe, xg); }
+  moest::Data Get() const { return moest::Data(yy, xe, xg, nullptr, offset.is_empty() ? nullptr : &offset); }
   arma::mat yy, xe, xg;
+  arma::vec offset;
 };
 
 }  // namespace
+
+// The polynomial bases of a model file, each as list(term, column, degree, raw, alpha, norm2).
+Rcpp::List BasesToList(const std::vector<moest::PolyBasis>& bases) {
+  Rcpp::List out;
+  for (const moest::PolyBasis& basis : bases) {
+    out.push_back(Rcpp::List::create(Rcpp::Named("term") = basis.Label(), Rcpp::Named("column") = basis.column,
+                                     Rcpp::Named("degree") = static_cast<int>(basis.degree),
+                                     Rcpp::Named("raw") = basis.raw,
+                                     Rcpp::Named("alpha") = moest_r::AsVector(basis.alpha),
+                                     Rcpp::Named("norm2") = moest_r::AsVector(basis.norm2)));
+  }
+  return out;
+}
 
 //' The contents of a model's JSON for R (internal).
 //' @param json model-file JSON text.
@@ -124,7 +146,8 @@ Rcpp::List moe_model_info(std::string json) {
       Rcpp::Named("expert_terms") = file.expertTerms, Rcpp::Named("gate_terms") = file.gateTerms,
       Rcpp::Named("expert") = file.expertFamily, Rcpp::Named("gate") = file.gateFamily,
       Rcpp::Named("K") = static_cast<int>(file.model.K()), Rcpp::Named("created_by") = file.createdBy,
-      Rcpp::Named("class_labels") = file.classLabels);
+      Rcpp::Named("class_labels") = file.classLabels, Rcpp::Named("offset") = file.offset,
+      Rcpp::Named("bases") = BasesToList(file.bases));
   return Rcpp::List::create(Rcpp::Named("model") = model,
                             Rcpp::Named("gate") = BlocksToList(file.model.gate().Blocks()),
                             Rcpp::Named("experts") = experts, Rcpp::Named("stats") = StatsToList(file.stats));
@@ -133,14 +156,15 @@ Rcpp::List moe_model_info(std::string json) {
 //' Predictions of a model (internal; use predict()).
 //' @param json model-file JSON; @param y response (numeric(0) unless type needs it);
 //' @param x_expert,x_gate design matrices; @param type response, gate, posterior, density, experts,
-//'   probabilities (class probabilities of multinomial experts, n x C).
+//'   probabilities (class probabilities of multinomial experts, n x C); @param offset the
+//'   model's offset on these rows (numeric(0) when it has none).
 //' @return a vector (response, density) or an n x K matrix.
 //' @noRd
 // [[Rcpp::export]]
 SEXP moe_predict_cpp(std::string json, Rcpp::NumericVector y, Rcpp::NumericMatrix x_expert,
-                     Rcpp::NumericMatrix x_gate, std::string type) {
+                     Rcpp::NumericMatrix x_gate, std::string type, Rcpp::NumericVector offset) {
   const moest::ModelFile file = moest_r::ParseModel(json);
-  const DataHolder holder(y, x_expert, x_gate, file);
+  const DataHolder holder(y, x_expert, x_gate, file, offset);
   const moest::Data data = holder.Get();
   if (type == "response") return moest_r::AsVector(moest::PredictMean(file.model, data));
   if (type == "density") return moest_r::AsVector(moest::PredictDensity(file.model, data));
@@ -153,15 +177,16 @@ SEXP moe_predict_cpp(std::string json, Rcpp::NumericVector y, Rcpp::NumericMatri
 
 //' Responses drawn from a model (internal; use simulate()).
 //' @param json model-file JSON; @param x_expert,x_gate design matrices; @param nsim replicates;
-//' @param seed whole number as a double.
+//' @param seed whole number as a double; @param offset the model's offset (numeric(0) when none).
 //' @return an n x nsim matrix.
 //' @noRd
 // [[Rcpp::export]]
 Rcpp::NumericMatrix moe_simulate_cpp(std::string json, Rcpp::NumericMatrix x_expert,
-                                     Rcpp::NumericMatrix x_gate, int nsim, double seed) {
+                                     Rcpp::NumericMatrix x_gate, int nsim, double seed,
+                                     Rcpp::NumericVector offset) {
   const moest::ModelFile file = moest_r::ParseModel(json);
   Rcpp::NumericVector none;
-  const DataHolder holder(none, x_expert, x_gate, file);
+  const DataHolder holder(none, x_expert, x_gate, file, offset);
   const moest::Data data = holder.Get();
   if (!(seed >= 0.0 && seed == std::floor(seed))) throw moest::InputError("the seed must be a whole number");
   // One stream for all replicates, so the first column does not depend on nsim.

@@ -48,6 +48,8 @@
 #include "moest/io/csv.hpp"
 #include "moest/io/design.hpp"
 #include "moest/io/formula.hpp"
+#include "moest/io/offset.hpp"
+#include "moest/io/poly_basis.hpp"
 #include "moest/io/model_file.hpp"
 #include "moest/io/model_json.hpp"
 #include "moest/io/summary_text.hpp"

@@ -10,7 +10,8 @@ Design BuildDesign(const Table& table, const TermList& terms) {
   Design design;
   const arma::uword n = table.NumRows();
   if (n == 0) throw InputError("the data have no rows");
-  const arma::uword p = (terms.intercept ? 1 : 0) + terms.variables.size();
+  arma::uword p = terms.intercept ? 1 : 0;
+  for (const Term& term : terms.terms) p += term.degree == 0 ? 1 : term.degree;
   if (p == 0) throw InputError("a design has no columns: the formula drops the intercept and names no variables");
   design.x.set_size(n, p);
   arma::uword j = 0;
@@ -18,11 +19,71 @@ Design BuildDesign(const Table& table, const TermList& terms) {
     design.x.col(j++).ones();
     design.names.push_back("(Intercept)");
   }
-  for (const std::string& name : terms.variables) {
-    design.x.col(j++) = table.Numeric(name);
-    design.names.push_back(name);
+  for (const Term& term : terms.terms) {
+    if (term.degree == 0) {
+      design.x.col(j++) = table.Numeric(term.column);
+      design.names.push_back(term.column);
+      continue;
+    }
+    const arma::vec x = table.Numeric(term.column);
+    const PolyBasis basis = FitPolyBasis(term.column, x, term.degree, term.raw);
+    design.x.cols(j, j + term.degree - 1) = EvaluatePolyBasis(basis, x);
+    j += term.degree;
+    for (unsigned d = 1; d <= term.degree; ++d) design.names.push_back(term.Label() + std::to_string(d));
+    design.bases.push_back(basis);
   }
   return design;
+}
+
+namespace {
+
+// The basis whose label, followed by a column number 1..d, is `name`; null when there is none.
+const PolyBasis* BasisOf(const std::string& name, const std::vector<PolyBasis>& bases, arma::uword& column) {
+  for (const PolyBasis& basis : bases) {
+    const std::string label = basis.Label();
+    if (name.size() <= label.size() || name.compare(0, label.size(), label) != 0) continue;
+    const std::string number = name.substr(label.size());
+    if (number.find_first_not_of("0123456789") != std::string::npos || number.size() > 4) continue;
+    const arma::uword d = std::stoul(number);
+    if (d < 1 || d > basis.degree) continue;
+    column = d - 1;
+    return &basis;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+arma::mat DesignFromNames(const Table& table, const std::vector<std::string>& names,
+                          const std::vector<PolyBasis>& bases) {
+  arma::mat design(table.NumRows(), names.size());
+  for (std::size_t j = 0; j < names.size(); ++j) {
+    arma::uword column = 0;
+    if (names[j] == "(Intercept)") {
+      design.col(j).ones();
+    } else if (const PolyBasis* basis = BasisOf(names[j], bases, column)) {
+      design.col(j) = EvaluatePolyBasis(*basis, table.Numeric(basis->column)).col(column);
+    } else {
+      design.col(j) = table.Numeric(names[j]);
+    }
+  }
+  return design;
+}
+
+std::vector<PolyBasis> MergedBases(const std::vector<PolyBasis>& expert, const std::vector<PolyBasis>& gate) {
+  std::vector<PolyBasis> merged = expert;
+  for (const PolyBasis& basis : gate) {
+    bool known = false;
+    for (const PolyBasis& other : merged) known = known || other.Label() == basis.Label();
+    if (!known) merged.push_back(basis);
+  }
+  return merged;
+}
+
+std::string ColumnOfDesignName(const std::string& name, const std::vector<PolyBasis>& bases) {
+  arma::uword column = 0;
+  const PolyBasis* basis = BasisOf(name, bases, column);
+  return basis != nullptr ? basis->column : name;
 }
 
 void CheckFullRank(const arma::mat& x, const std::vector<std::string>& names, const std::string& what) {

@@ -168,6 +168,18 @@ void ValidateFitInput(const Model& model, const Data& data, const FitOptions& op
   CheckFinite(data.y, "the response");
   CheckFinite(data.xExpert, "the expert design");
   CheckFinite(data.xGate, "the gate design");
+  if (data.offset != nullptr) {
+    for (arma::uword j = 0; j < K; ++j) {
+      if (!model.expert(j).UsesOffset()) {
+        throw InputError("an offset enters only poisson experts, not " + model.expert(j).Family() + " experts");
+      }
+    }
+    if (data.offset->n_elem != n) {
+      throw InputError("the offset has " + std::to_string(data.offset->n_elem) + " values but the data have " +
+                       std::to_string(n) + " rows");
+    }
+    CheckFinite(*data.offset, "the offset");
+  }
   for (arma::uword j = 0; j < K; ++j) model.expert(j).ValidateResponse(data.y);
   const arma::uword k = model.NumParameters();
   if (n <= k) {

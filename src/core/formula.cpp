@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "moest/errors.hpp"
+#include "moest/io/poly_basis.hpp"
 #include "moest/io/text.hpp"
 
 namespace moest {
@@ -31,6 +32,51 @@ std::string Name(const std::string& raw, const std::string& formula) {
   return name;
 }
 
+// The arguments of a call's text "f(a, b, c)" split at top-level commas (not inside backquotes).
+std::vector<std::string> CallArguments(const std::string& inside) {
+  std::vector<std::string> arguments(1);
+  bool inQuote = false;
+  for (char c : inside) {
+    if (c == '`') inQuote = !inQuote;
+    if (c == ',' && !inQuote) {
+      arguments.emplace_back();
+    } else {
+      arguments.back() += c;
+    }
+  }
+  return arguments;
+}
+
+// "poly(x, 3)", "poly(x, degree = 3)", "poly(x, 3, raw = TRUE)": a polynomial term.
+Term ParsePoly(const std::string& term, const std::string& formula) {
+  const std::string usage = "formula '" + formula + "': the term '" + term +
+                            "' should read poly(column, degree) or poly(column, degree, raw = TRUE)";
+  const std::vector<std::string> arguments = CallArguments(term.substr(5, term.size() - 6));
+  if (arguments.size() < 2 || arguments.size() > 3) throw InputError(usage);
+  Term out;
+  out.column = Name(arguments[0], formula);
+  std::string degree = Trim(arguments[1]);
+  if (degree.rfind("degree", 0) == 0 && Trim(degree.substr(6)).rfind('=', 0) == 0) {
+    degree = Trim(Trim(degree.substr(6)).substr(1));
+  }
+  if (degree.empty() || degree.size() > 3 || degree.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(degree) < 1) {
+    throw InputError("formula '" + formula + "': the degree of '" + term + "' must be a whole number of at least 1");
+  }
+  out.degree = static_cast<unsigned>(std::stoi(degree));
+  if (arguments.size() == 3) {
+    std::string raw = Trim(arguments[2]);
+    if (raw.rfind("raw", 0) != 0 || Trim(raw.substr(3)).rfind('=', 0) != 0) throw InputError(usage);
+    raw = Trim(Trim(raw.substr(3)).substr(1));
+    if (raw == "TRUE" || raw == "T") {
+      out.raw = true;
+    } else if (raw != "FALSE" && raw != "F") {
+      throw InputError(usage);
+    }
+  }
+  return out;
+}
+
 TermList ParseTerms(const std::string& part, const std::string& formula) {
   if (Trim(part).empty()) {
     throw InputError("formula '" + formula + "' has an empty side (write 1 for an intercept only)");
@@ -49,21 +95,32 @@ TermList ParseTerms(const std::string& part, const std::string& formula) {
       terms.intercept = false;
     } else if (sign == '-') {
       throw InputError("formula '" + formula + "': removing the term '" + term + "' is not supported");
+    } else if (term.rfind("offset(", 0) == 0 && term.back() == ')') {
+      if (terms.offset.Present()) throw InputError("formula '" + formula + "' has more than one offset");
+      terms.offset = ParseOffsetExpression(term.substr(7, term.size() - 8), "formula '" + formula + "'");
     } else {
-      const std::string name = Name(term, formula);
-      if (std::find(terms.variables.begin(), terms.variables.end(), name) != terms.variables.end()) {
-        throw InputError("formula '" + formula + "' names '" + name + "' twice");
+      Term parsed;
+      if (term.rfind("poly(", 0) == 0 && term.back() == ')') {
+        parsed = ParsePoly(term, formula);
+      } else {
+        parsed.column = Name(term, formula);
       }
-      terms.variables.push_back(name);
+      if (std::find(terms.terms.begin(), terms.terms.end(), parsed) != terms.terms.end()) {
+        throw InputError("formula '" + formula + "' names '" + parsed.Label() + "' twice");
+      }
+      terms.terms.push_back(parsed);
     }
     current.clear();
     sign = nextSign;
   };
   bool inQuote = false;
+  int depth = 0;  // inside offset(...) or poly(...): '+' and '-' do not separate terms
   for (char c : part) {
     if (c == '`') inQuote = !inQuote;
-    if (!inQuote && (c == '+' || c == '-')) {
-      if (Trim(current).empty() && c == '-' && sign == '+' && terms.variables.empty()) {
+    if (!inQuote && c == '(') ++depth;
+    if (!inQuote && c == ')') --depth;
+    if (!inQuote && depth == 0 && (c == '+' || c == '-')) {
+      if (Trim(current).empty() && c == '-' && sign == '+' && terms.terms.empty()) {
         sign = '-';  // a leading minus, as in "~ -1 + x"
         continue;
       }
@@ -77,20 +134,27 @@ TermList ParseTerms(const std::string& part, const std::string& formula) {
 }
 
 std::string Describe(const TermList& terms) {
+  const std::string offset = terms.offset.Present() ? " + offset(" + terms.offset.Expression() + ")" : "";
   std::string out;
-  if (terms.variables.empty()) return terms.intercept ? "1" : "0";
+  if (terms.terms.empty()) return (terms.intercept ? "1" : "0") + offset;
   if (!terms.intercept) out = "0 + ";
-  for (std::size_t j = 0; j < terms.variables.size(); ++j) {
-    const std::string& name = terms.variables[j];
+  for (std::size_t j = 0; j < terms.terms.size(); ++j) {
+    if (terms.terms[j].degree > 0) {
+      out += (j ? " + " : "") + terms.terms[j].Label();
+      continue;
+    }
+    const std::string& name = terms.terms[j].column;
     // Quote what would not read back as this name bare: symbols, spaces, "0", "1", ".".
     const bool plain = name.find_first_of(" \t\r+-|~`()*:^/") == std::string::npos && name != "0" && name != "1" &&
                        name != ".";
     out += (j ? " + " : "") + (plain ? name : "`" + name + "`");
   }
-  return out;
+  return out + offset;
 }
 
 }  // namespace
+
+std::string Term::Label() const { return degree == 0 ? column : PolyLabel(column, degree, raw); }
 
 Formula ParseFormula(const std::string& text) {
   const auto tilde = text.find('~');
@@ -109,16 +173,32 @@ Formula ParseFormula(const std::string& text) {
     throw InputError("formula '" + text + "' has more than one '|'");
   }
   formula.expert = ParseTerms(bar == std::string::npos ? rhs : rhs.substr(0, bar), text);
-  formula.gate = bar == std::string::npos ? formula.expert : ParseTerms(rhs.substr(bar + 1), text);
-  for (const std::string& name : formula.expert.variables) {
+  if (bar == std::string::npos) {
+    formula.gate = formula.expert;
+    formula.gate.offset = OffsetTerm();
+  } else {
+    formula.gate = ParseTerms(rhs.substr(bar + 1), text);
+    if (formula.gate.offset.Present()) {
+      throw InputError("formula '" + text + "': an offset belongs to the expert part (before '|'), not the gate's");
+    }
+  }
+  for (const Term& term : formula.expert.terms) {
+    const std::string& name = term.column;
     if (name == formula.response) throw InputError("formula '" + text + "' uses the response '" + name + "' as a covariate");
   }
-  for (const std::string& name : formula.gate.variables) {
+  for (const Term& term : formula.gate.terms) {
+    const std::string& name = term.column;
     if (name == formula.response) throw InputError("formula '" + text + "' uses the response '" + name + "' as a covariate");
   }
-  formula.text = formula.response + " ~ " + Describe(formula.expert);
-  if (bar != std::string::npos) formula.text += " | " + Describe(formula.gate);
+  formula.hasGatePart = bar != std::string::npos;
+  formula.text = FormulaText(formula);
   return formula;
+}
+
+std::string FormulaText(const Formula& formula) {
+  std::string text = formula.response + " ~ " + Describe(formula.expert);
+  if (formula.hasGatePart) text += " | " + Describe(formula.gate);
+  return text;
 }
 
 }  // namespace moest

@@ -49,6 +49,7 @@ void CheckFamilies(const Model& prototype, const MixedOptions& options) {
 MixedFit FitMixed(const Model& prototype, const Data& data, const arma::mat& randomDesign,
                   const MixedOptions& options, Observer& observer) {
   if (data.group == nullptr) throw InputError("a mixed-effects fit needs a group column");
+  if (data.offset != nullptr) throw InputError("an offset is not supported in mixed-effects fits");
   CheckFamilies(prototype, options);
   ValidateFitInput(prototype, data, options.fit);
   if (randomDesign.n_rows != data.N() || randomDesign.n_cols < 1) {

@@ -329,17 +329,63 @@ RandomEffectsSection RandomEffectsFromJson(const Json& j, const std::string& sou
   return r;
 }
 
+// Polynomial bases: {"term": "poly(x, 3)", "column": "x", "degree": 3, "raw": false, "alpha": [...],
+// "norm2": [...]} (alpha and norm2 as R's attr(poly(x, 3), "coefs"); absent for raw bases).
+Json BasesToJson(const std::vector<PolyBasis>& bases) {
+  Json out = Json::array();
+  for (const PolyBasis& basis : bases) {
+    Json entry = {{"term", basis.Label()}, {"column", basis.column}, {"degree", basis.degree}, {"raw", basis.raw}};
+    if (!basis.raw) {
+      Json alpha = Json::array(), norm2 = Json::array();
+      for (double a : basis.alpha) alpha.push_back(Number(a));
+      for (double v : basis.norm2) norm2.push_back(Number(v));
+      entry["alpha"] = alpha;
+      entry["norm2"] = norm2;
+    }
+    out.push_back(entry);
+  }
+  return out;
+}
+
+std::vector<PolyBasis> BasesFromJson(const Json& j, const std::string& source) {
+  if (!j.is_array()) throw InputError(source + ": 'bases' should be a list");
+  std::vector<PolyBasis> bases;
+  for (const Json& entry : j) {
+    PolyBasis basis;
+    basis.column = Get<std::string>(entry, "column", source);
+    basis.degree = Get<arma::uword>(entry, "degree", source);
+    basis.raw = Get<bool>(entry, "raw", source);
+    if (basis.degree < 1 || basis.degree > 1000) throw InputError(source + ": a basis has a degree out of range");
+    if (!basis.raw) {
+      const arma::mat alpha = MatrixFromJson(Field(entry, "alpha", source), "bases.alpha", source);
+      const arma::mat norm2 = MatrixFromJson(Field(entry, "norm2", source), "bases.norm2", source);
+      if (alpha.n_elem != basis.degree || norm2.n_elem != basis.degree + 2 || !alpha.is_finite() ||
+          !norm2.is_finite() || !(norm2.min() > 0.0)) {
+        throw InputError(source + ": the basis of " + basis.Label() + " needs " + std::to_string(basis.degree) +
+                         " finite alpha and " + std::to_string(basis.degree + 2) + " positive norm2 values");
+      }
+      basis.alpha = arma::vectorise(alpha);
+      basis.norm2 = arma::vectorise(norm2);
+    }
+    bases.push_back(basis);
+  }
+  return bases;
+}
+
 }  // namespace
 
 std::string ModelToJson(const ModelFile& file) {
   Json j;
   j["format"] = "moest-model";
-  j["version"] = file.randomEffects.present ? 2 : 1;  // plain models stay readable by version-1 readers
+  // The lowest version that holds the file: plain models stay readable by version-1 readers.
+  j["version"] = !file.offset.empty() || !file.bases.empty() ? 3 : file.randomEffects.present ? 2 : 1;
   j["created_by"] = file.createdBy;
   j["formula"] = file.formula;
   j["response"] = file.response;
   j["terms"] = {{"expert", file.expertTerms}, {"gate", file.gateTerms}};
   if (!file.classLabels.empty()) j["class_labels"] = file.classLabels;
+  if (!file.offset.empty()) j["offset"] = file.offset;
+  if (!file.bases.empty()) j["bases"] = BasesToJson(file.bases);
   j["K"] = file.model.K();
   j["gate"] = SpecToJson(file.model.gate().Spec());
   j["gate"]["parameters"] = BlocksToJson(file.model.gate().Blocks());
@@ -381,6 +427,11 @@ ModelFile ModelFromJson(const std::string& text, const std::string& source) {
   file.expertTerms = Strings(Field(terms, "expert", source), "terms.expert", source);
   file.gateTerms = Strings(Field(terms, "gate", source), "terms.gate", source);
   if (j.contains("class_labels")) file.classLabels = Strings(j["class_labels"], "class_labels", source);
+  if (j.contains("offset")) {
+    file.offset = Get<std::string>(j, "offset", source);
+    if (file.offset.empty()) throw InputError(source + ": 'offset' is empty");
+  }
+  if (j.contains("bases")) file.bases = BasesFromJson(j["bases"], source);
   const int K = Get<int>(j, "K", source);
   if (K < 1) throw InputError(source + ": K must be at least 1");
   const Json& gate = Field(j, "gate", source);

@@ -24,8 +24,13 @@ void PoissonExpert::ValidateResponse(const arma::mat& y) const {
   }
 }
 
+arma::vec PoissonExpert::LinearPredictor(const Data& data, const arma::vec& b) {
+  if (data.offset == nullptr) return data.xExpert * b;
+  return data.xExpert * b + *data.offset;
+}
+
 void PoissonExpert::LogDensity(const Data& data, arma::vec& out) const {
-  const arma::vec eta = data.xExpert * beta_;
+  const arma::vec eta = LinearPredictor(data, beta_);
   const double* y = data.y.colptr(0);
   out.set_size(eta.n_elem);
   for (arma::uword i = 0; i < eta.n_elem; ++i) out[i] = y[i] * eta[i] - std::exp(eta[i]) - std::lgamma(y[i] + 1.0);
@@ -43,18 +48,19 @@ StepReport PoissonExpert::FitWeighted(const Data& data, const arma::vec& weights
   const arma::vec y = data.y.col(0);
   arma::vec theta = beta_;
   if (!started_) {
-    const arma::vec logY = arma::log(y + 0.5);
+    arma::vec logY = arma::log(y + 0.5);
+    if (data.offset != nullptr) logY -= *data.offset;
     arma::mat xtwx;
     arma::vec xtwy, start;
     kernels::WeightedCrossProducts(x, weights.memptr(), logY.memptr(), xtwx, xtwy);
     if (arma::solve(start, xtwx, xtwy, arma::solve_opts::no_approx) && start.is_finite()) theta = start;
   }
   auto objective = [&](const arma::vec& b) {
-    const arma::vec eta = x * b;
+    const arma::vec eta = LinearPredictor(data, b);
     return arma::dot(weights, y % eta - arma::exp(eta));
   };
   auto derivatives = [&](const arma::vec& b, arma::vec& gradient, arma::mat& negHessian) {
-    const arma::vec mu = arma::exp(x * b);
+    const arma::vec mu = arma::exp(LinearPredictor(data, b));
     gradient = x.t() * (weights % (y - mu));
     negHessian = x.t() * (x.each_col() % (weights % mu));
   };
@@ -66,10 +72,10 @@ StepReport PoissonExpert::FitWeighted(const Data& data, const arma::vec& weights
   return report;
 }
 
-void PoissonExpert::Mean(const Data& data, arma::vec& out) const { out = arma::exp(data.xExpert * beta_); }
+void PoissonExpert::Mean(const Data& data, arma::vec& out) const { out = arma::exp(LinearPredictor(data, beta_)); }
 
 void PoissonExpert::Sample(const Data& data, Rng& rng, arma::mat& out) const {
-  const arma::vec mu = arma::exp(data.xExpert * beta_);
+  const arma::vec mu = arma::exp(LinearPredictor(data, beta_));
   out.set_size(mu.n_elem, 1);
   for (arma::uword i = 0; i < mu.n_elem; ++i) out(i, 0) = sampling::Poisson(rng, mu[i]);
 }
@@ -80,7 +86,7 @@ void PoissonExpert::Unpack(const arma::vec& theta) {
 }
 
 void PoissonExpert::GradLogDensity(const Data& data, const arma::vec& c, arma::vec& g) const {
-  g = data.xExpert.t() * (c % (data.y.col(0) - arma::exp(data.xExpert * beta_)));
+  g = data.xExpert.t() * (c % (data.y.col(0) - arma::exp(LinearPredictor(data, beta_))));
 }
 
 ParameterBlocks PoissonExpert::Blocks() const { return {{"coefficients", beta_}}; }

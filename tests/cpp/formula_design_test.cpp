@@ -13,18 +13,24 @@ namespace {
 
 using test::ErrorOf;
 
+std::vector<std::string> Labels(const TermList& terms) {
+  std::vector<std::string> labels;
+  for (const Term& term : terms.terms) labels.push_back(term.Label());
+  return labels;
+}
+
 TEST(Formula, SplitsExpertAndGateTerms) {
   const Formula f = ParseFormula(" y ~ x1 + x2 | z1 ");
   EXPECT_EQ(f.response, "y");
-  EXPECT_EQ(f.expert.variables, (std::vector<std::string>{"x1", "x2"}));
-  EXPECT_EQ(f.gate.variables, (std::vector<std::string>{"z1"}));
+  EXPECT_EQ(Labels(f.expert), (std::vector<std::string>{"x1", "x2"}));
+  EXPECT_EQ(Labels(f.gate), (std::vector<std::string>{"z1"}));
   EXPECT_TRUE(f.expert.intercept);
   EXPECT_EQ(f.text, "y ~ x1 + x2 | z1");
 }
 
 TEST(Formula, WithoutBarTheGateUsesTheExpertTerms) {
   const Formula f = ParseFormula("y ~ x");
-  EXPECT_EQ(f.gate.variables, f.expert.variables);
+  EXPECT_EQ(f.gate.terms, f.expert.terms);
 }
 
 TEST(Formula, InterceptControls) {
@@ -32,9 +38,9 @@ TEST(Formula, InterceptControls) {
   EXPECT_FALSE(ParseFormula("y ~ 0 + x").expert.intercept);
   EXPECT_FALSE(ParseFormula("y ~ -1 + x").expert.intercept);
   const Formula f = ParseFormula("y ~ x | 1");
-  EXPECT_TRUE(f.gate.variables.empty());
+  EXPECT_TRUE(f.gate.terms.empty());
   EXPECT_TRUE(f.gate.intercept);
-  EXPECT_EQ(ParseFormula("y ~ `a b` + c").expert.variables[0], "a b");
+  EXPECT_EQ(ParseFormula("y ~ `a b` + c").expert.terms[0].column, "a b");
 }
 
 TEST(Formula, MalformedFormulasSayWhatIsWrong) {

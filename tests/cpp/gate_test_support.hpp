@@ -40,13 +40,7 @@ inline double GateObjectiveValue(const Gate& gate, const Data& data, const arma:
 inline double GradientError(const Gate& gate, const Data& data, const arma::mat& c) {
   arma::vec analytic;
   gate.GradLogWeights(data, c, analytic);
-  auto objective = [&](const arma::vec& t) {
-    std::unique_ptr<Gate> copy = gate.Clone();
-    copy->Unpack(t);
-    return GateObjectiveValue(*copy, data, c);
-  };
-  const arma::vec numeric = NumericGradient(objective, gate.Pack());
-  return arma::abs(analytic - numeric).max() / (1.0 + arma::abs(numeric).max());
+  return ComponentGradientError(gate, analytic, [&](const Gate& copy) { return GateObjectiveValue(copy, data, c); });
 }
 
 /**

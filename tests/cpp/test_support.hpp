@@ -79,6 +79,40 @@ inline arma::vec NumericGradient(const std::function<double(const arma::vec&)>& 
   return g;
 }
 
+/**
+ * max |analytic - finite difference| / (1 + max |finite difference|) at a component's (an expert's or
+ * a gate's) packed parameters, `value(copy)` being the objective at a copy holding other parameters.
+ */
+template <class Component, class Value>
+double ComponentGradientError(const Component& component, const arma::vec& analytic, Value value) {
+  auto objective = [&](const arma::vec& t) {
+    auto copy = component.Clone();
+    copy->Unpack(t);
+    return value(*copy);
+  };
+  const arma::vec numeric = NumericGradient(objective, component.Pack());
+  return arma::abs(analytic - numeric).max() / (1.0 + arma::abs(numeric).max());
+}
+
+/** ComponentGradientError of an expert's GradLogDensity with row weights `c`: sum_i c_i log f(y_i | x_i). */
+inline double ExpertGradientError(const Expert& expert, const Data& data, const arma::vec& c) {
+  arma::vec analytic;
+  expert.GradLogDensity(data, c, analytic);
+  return ComponentGradientError(expert, analytic, [&](const Expert& copy) {
+    arma::vec logDensity;
+    copy.LogDensity(data, logDensity);
+    return arma::dot(c, logDensity);
+  });
+}
+
+/** n weights drawn uniformly on (0, 1) from a generator seeded with `seed`. */
+inline arma::vec UniformWeights(arma::uword n, std::uint64_t seed) {
+  Rng rng(seed);
+  arma::vec w(n);
+  for (auto& v : w) v = rng.Uniform();
+  return w;
+}
+
 /** Component order that sorts experts by their intercept (for comparing fits with truths). */
 inline arma::uvec OrderByIntercept(const Model& model) {
   arma::vec intercepts(model.K());

@@ -11,7 +11,8 @@ namespace moest::fuzz {
 namespace {
 
 bool SameTerms(const TermList& a, const TermList& b) {
-  return a.intercept == b.intercept && a.variables == b.variables;
+  return a.intercept == b.intercept && a.terms == b.terms && a.offset.column == b.offset.column &&
+         a.offset.log == b.offset.log;
 }
 
 }  // namespace

@@ -27,6 +27,8 @@ namespace moest {
  * Optional: SetVarianceFloor() for experts with a scale (the absolute floor FitWeighted applies);
  * Spec() when the family takes options; ValidateResponse() when the family restricts y (counts, class
  * labels): an InputError naming the row at fault, called by ValidateFitInput before any fitting.
+ * UsesOffset() is true for families whose linear predictor takes Data::offset (Poisson); a fit with an
+ * offset and any other family is refused.
  */
 class Expert {
  public:
@@ -48,6 +50,8 @@ class Expert {
   virtual ComponentSpec Spec() const { return {Family(), {}}; }
   /** InputError when `y` is not a response this family can model (default: any finite y). */
   virtual void ValidateResponse(const arma::mat& /*y*/) const {}
+  /** Whether LogDensity, FitWeighted, Mean, Sample and GradLogDensity add Data::offset (default: no). */
+  virtual bool UsesOffset() const { return false; }
 };
 
 }  // namespace moest

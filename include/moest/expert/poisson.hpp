@@ -1,6 +1,6 @@
-// Poisson regression expert with log link: y ~ Poisson(exp(x'beta)) (Jiang and Tanner's
-// exponential-family mixture of experts). No exposure offset yet: an offset column would enter
-// as eta = x'beta + log(exposure) (left for later; a log-exposure covariate is the workaround).
+// Poisson regression expert with log link: y ~ Poisson(exp(x'beta + offset)) (Jiang and Tanner's
+// exponential-family mixture of experts). The offset is Data::offset (usually log exposure), zero
+// when the data carry none; it is data, not a parameter.
 #pragma once
 
 #include "moest/expert/expert.hpp"
@@ -17,13 +17,14 @@ class PoissonExpert : public Expert {
   std::string Family() const override { return "poisson"; }
   /** InputError naming the row of the first negative or non-integer count. */
   void ValidateResponse(const arma::mat& y) const override;
+  bool UsesOffset() const override { return true; }
   void LogDensity(const Data& data, arma::vec& out) const override;
   /**
    * Weighted IRLS (Newton on the concave weighted log-likelihood) with step halving from the current
    * coefficients; the first call starts from weighted least squares of log(y + 0.5).
    */
   StepReport FitWeighted(const Data& data, const arma::vec& weights) override;
-  /** exp(x'beta), which is also the variance. */
+  /** exp(x'beta + offset), which is also the variance. */
   void Mean(const Data& data, arma::vec& out) const override;
   void Sample(const Data& data, Rng& rng, arma::mat& out) const override;
   arma::vec Pack() const override { return beta_; }
@@ -36,6 +37,9 @@ class PoissonExpert : public Expert {
   std::unique_ptr<Expert> Clone() const override { return std::make_unique<PoissonExpert>(*this); }
 
  private:
+  /** eta_i = x_i'b + offset_i. */
+  static arma::vec LinearPredictor(const Data& data, const arma::vec& b);
+
   arma::vec beta_;
   bool started_ = false;
 };

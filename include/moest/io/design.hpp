@@ -6,16 +6,34 @@
 
 #include "moest/io/csv.hpp"
 #include "moest/io/formula.hpp"
+#include "moest/io/poly_basis.hpp"
 
 namespace moest {
 
 struct Design {
   arma::mat x;
-  std::vector<std::string> names;  // "(Intercept)" then the variables
+  std::vector<std::string> names;  // "(Intercept)" then the terms; poly(x, d) gives "poly(x, d)1".."poly(x, d)d"
+  std::vector<PolyBasis> bases;    // the basis of every polynomial term, fitted on this table
 };
 
-/** Build the design for `terms`; InputError naming a missing column or a non-finite cell's row. */
+/**
+ * Build the design for `terms`; InputError naming a missing column, a non-finite cell's row, or a
+ * polynomial degree the column's distinct values cannot carry.
+ */
 Design BuildDesign(const Table& table, const TermList& terms);
+
+/**
+ * The design columns `names` (as Design::names) on the rows of `table`, polynomial columns evaluated
+ * in the stored `bases` (the training basis, for prediction); InputError naming a missing column.
+ */
+arma::mat DesignFromNames(const Table& table, const std::vector<std::string>& names,
+                          const std::vector<PolyBasis>& bases);
+
+/** The bases of both designs, each label once (both are fitted on the same rows, so they agree). */
+std::vector<PolyBasis> MergedBases(const std::vector<PolyBasis>& expert, const std::vector<PolyBasis>& gate);
+
+/** The data column a design column name reads: the covariate of a polynomial column, else the name. */
+std::string ColumnOfDesignName(const std::string& name, const std::vector<PolyBasis>& bases);
 
 /**
  * InputError unless `x` has full column rank: names the constant column (with an intercept) or the

@@ -5,15 +5,20 @@
 #include <string>
 #include <vector>
 
+#include "moest/io/poly_basis.hpp"
 #include "moest/mixed/section.hpp"
 #include "moest/model/model.hpp"
 #include "moest/solver/fit_result.hpp"
 
 namespace moest {
 
-/** The newest model-file format version this build reads: 2 adds the random-effects section (written
- * only for mixed-effects fits; plain models are still written as version 1). */
-constexpr int kModelFileVersion = 2;
+/**
+ * The newest model-file format version this build reads: 2 adds the random-effects section (written
+ * only for mixed-effects fits), 3 the exposure offset and the polynomial bases of the terms (written
+ * only when a model has them, since older readers would predict wrongly without them). Each file is
+ * written with the lowest version that holds its contents.
+ */
+constexpr int kModelFileVersion = 3;
 
 struct ModelFile {
   std::string formula;                    // "y ~ x | z"
@@ -23,6 +28,8 @@ struct ModelFile {
   std::string expertFamily;
   std::string gateFamily;
   std::vector<std::string> classLabels;   // categorical response: the label of class 0, 1, ...; else empty
+  std::string offset;                     // the exposure offset as an expression ("log(t)", "t"); empty: none
+  std::vector<PolyBasis> bases;           // the basis of every polynomial term (expert and gate), by label
   Model model;
   FitStatistics stats;
   std::string createdBy = "moest";        // "moest CLI" or "moest R package"
