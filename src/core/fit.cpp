@@ -192,6 +192,15 @@ void ValidateFitInput(const Model& model, const Data& data, const FitOptions& op
     throw InputError("the response is constant (every value is " + value.str() +
                      "): there is nothing for a mixture to fit");
   }
+  // Squares of values above about 1e154 overflow a double (variances, residual sums of squares).
+  const double largest = arma::abs(data.y).max();
+  if (largest > 1e150) {
+    std::ostringstream value;
+    value << largest;
+    throw InputError("the response reaches " + value.str() +
+                     " in absolute value, too large to square in double precision: rescale it (for example "
+                     "divide it by a power of 10)");
+  }
   CheckFullRank(data.xExpert, ColumnNumbers(data.xExpert.n_cols), "expert");
   CheckFullRank(data.xGate, ColumnNumbers(data.xGate.n_cols), "gate");
   if (!options.initialPartition.is_empty()) {
