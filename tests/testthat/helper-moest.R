@@ -40,3 +40,19 @@ expect_close <- function(actual, expected, tolerance, relative = FALSE) {
   expect_true(worst <= tolerance,
               label = sprintf("largest difference %.3g (tolerance %.3g)", worst, tolerance))
 }
+
+# flexmix's refit() standard errors for a two-component Gaussian `fit` of y ~ x on `data` (gate ~ x):
+# flexmix fitted from moe's partition; its variance M-step is df-corrected (see test-flexmix.R), so its
+# optimum is a little away from moe's. Returns the expert coefficients' errors (p x 2, in moe's
+# component order) and the gate's (the second component against the first).
+flexmix_refit_se <- function(fit, data) {
+  cluster <- max.col(fit$posterior)
+  fm <- flexmix::flexmix(y ~ x, data = data, k = 2, cluster = cluster,
+                         concomitant = flexmix::FLXPmultinom(~ x),
+                         control = list(tolerance = 1e-10, iter.max = 2000))
+  testthat::expect_equal(fm@logLik, fit$logLik, tolerance = 1e-3)
+  rf <- flexmix::refit(fm)
+  order <- if (mean(flexmix::clusters(fm) == cluster) > 0.5) 1:2 else 2:1
+  list(experts = unname(sapply(order, function(k) rf@components[[1]][[k]][, 2])),
+       gate = unname(rf@concomitant[["Comp.2"]][, 2]))
+}
