@@ -122,8 +122,11 @@ FitResult RunStart(const Model& prototype, const Data& data, const FitOptions& o
   if (options.oneStep || DenseRelaxation(prototype, data.xGate.n_cols).empty()) {
     return RunEm(prototype, data, start, StartEmOptions(options, s), observer, s);
   }
-  // A top-K gate: EM from the dense gate's fit, starting with the E-step at its parameters.
-  const Model warm = DenseWarmStart(prototype, data, start, options.em, observer, s);
+  // A top-K gate: EM from the dense gate's fit, starting with the E-step at its parameters. The
+  // warm-up is standard EM whatever the variant (a stochastic chain would run its whole cap twice).
+  EmOptions warmUp = options.em;
+  warmUp.variant = EmVariant::Standard;
+  const Model warm = DenseWarmStart(prototype, data, start, warmUp, observer, s);
   arma::mat r;
   warm.LogLikelihood(data, &r);
   return RunEm(warm, data, r, StartEmOptions(options, s), observer, s);
