@@ -56,3 +56,12 @@ flexmix_refit_se <- function(fit, data) {
   list(experts = unname(sapply(order, function(k) rf@components[[1]][[k]][, 2])),
        gate = unname(rf@concomitant[["Comp.2"]][, 2]))
 }
+
+# 20 groups ("school") of 10 rows, two crossing lines: enough for a mixed-effects call to reach its
+# option checks.
+small_grouped_data <- function() {
+  set.seed(2)
+  d <- data.frame(x = stats::runif(200, -1, 1), school = rep(paste0("s", 1:20), each = 10))
+  d$y <- ifelse(stats::runif(200) < 0.5, 2 - d$x, -2 + d$x) + stats::rnorm(200, sd = 0.5)
+  d
+}

@@ -95,3 +95,10 @@ test_that("from the same random partition CEM ends at flexmix's hard partition o
   }
   expect_gte(same, 4L)
 })
+
+test_that("the EM variants are refused for a mixed-effects fit", {
+  d <- small_grouped_data()
+  expect_error(moe(y ~ x | x + (1 | school), data = d, K = 2, seed = 1, starts = 1,
+                   control = moe_control(em = "stochastic")),
+               "the EM variant stochastic is not available for a mixed-effects fit")
+})

@@ -66,9 +66,7 @@ test_that("under heteroscedastic noise the sandwich errors of the slopes differ 
 })
 
 test_that("sandwich errors are refused for a mixed-effects fit", {
-  set.seed(2)
-  d <- data.frame(x = stats::runif(200, -1, 1), school = rep(paste0("s", 1:20), each = 10))
-  d$y <- ifelse(stats::runif(200) < 0.5, 2 - d$x, -2 + d$x) + stats::rnorm(200, sd = 0.5)
+  d <- small_grouped_data()
   expect_error(moe(y ~ x | x + (1 | school), data = d, K = 2, seed = 1, starts = 1,
                    control = moe_control(se = "sandwich")),
                "sandwich standard errors are not available for a mixed-effects fit")
