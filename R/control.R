@@ -32,6 +32,18 @@
 #' @param label_order Order of the components in the result: `"none"` (as the fit left them),
 #'   `"expert"` (increasing expert intercept) or `"gate"` (increasing gate intercept), so that fits
 #'   and standard errors from different runs are comparable.
+#' @param em `"standard"` EM; `"classification"` (CEM, flexmix's `classify = "hard"`): each
+#'   observation is assigned to its most probable component before every M-step, which increases the
+#'   classification log-likelihood (the trace records it) and stops when the partition settles; or
+#'   `"stochastic"` (SEM, flexmix's `classify = "random"`): each observation is assigned to a
+#'   component drawn from its responsibilities, with each start's own seed (the same fit for any
+#'   number of threads). SEM is a random chain, not monotone (its decreases are not flagged): it runs
+#'   all `max_iter` iterations and keeps the last state. Not with `solver = "mle"` or a mixed-effects
+#'   fit.
+#' @param se Standard errors: `"observed"` (the inverse observed information) or `"sandwich"`
+#'   (\eqn{H^{-1} B H^{-1}}, B the sum of the outer products of the per-observation scores), which
+#'   stays valid when the experts or the gate are misspecified; see [vcov.moe()]. Not for a
+#'   mixed-effects fit (its rows are not independent within a group).
 #' @param grad_tol L-BFGS stops when the largest absolute gradient of \eqn{l/n} falls below this.
 #' @param verbose If `TRUE`, print one line per finished start.
 #' @return A list of class `"moe_control"` holding the settings.
@@ -44,8 +56,12 @@ moe_control <- function(tol = 1e-8, max_iter = 1000, variance_floor = 1e-6,
                         solver = c("em", "mle", "em+mle"), grad_tol = 1e-7,
                         stopping = c("relative", "aitken"),
                         label_order = c("none", "expert", "gate"), verbose = FALSE,
-                        short_em_runs = 10, short_em_iter = 5, threads = 1, one_step = FALSE) {
+                        short_em_runs = 10, short_em_iter = 5, threads = 1, one_step = FALSE,
+                        em = c("standard", "classification", "stochastic"),
+                        se = c("observed", "sandwich")) {
   solver <- match.arg(solver)
+  em <- check_choice(em, "em", c("standard", "classification", "stochastic"), missing(em))
+  se <- check_choice(se, "se", c("observed", "sandwich"), missing(se))
   label_order <- match.arg(label_order)
   stopping <- match.arg(stopping)
   check_number(grad_tol, "grad_tol", "a positive number", min = 0, strict = TRUE)
@@ -69,7 +85,7 @@ moe_control <- function(tol = 1e-8, max_iter = 1000, variance_floor = 1e-6,
                  solver = solver, grad_tol = grad_tol, stopping = stopping,
                  label_order = label_order, verbose = verbose,
                  short_em_runs = as.integer(short_em_runs), short_em_iter = as.integer(short_em_iter),
-                 threads = as.integer(threads), one_step = one_step),
+                 threads = as.integer(threads), one_step = one_step, em = em, se = se),
             class = "moe_control")
 }
 
@@ -81,6 +97,19 @@ print.moe_control <- function(x, ...) {
   cat("EM control settings of moe():\n")
   utils::str(unclass(x), no.list = TRUE, give.head = FALSE)
   invisible(x)
+}
+
+# The one value of `choices` that `value` names (the first when the argument was not given), or a
+# clear error naming the argument and its choices.
+check_choice <- function(value, name, choices, default) {
+  if (default) return(choices[1L])
+  if (!is.character(value) || length(value) != 1L || !value %in% choices) {
+    shown <- if (length(value) == 1L && is.atomic(value)) format(value) else
+      paste("an object of length", length(value))
+    stop(sprintf("'%s' must be one of %s (got %s)", name,
+                 paste0("\"", choices, "\"", collapse = ", "), shown), call. = FALSE)
+  }
+  value
 }
 
 # Stops unless `value` is one finite number satisfying the bounds; `what` describes what it must be.

@@ -84,9 +84,11 @@ summary.moe <- function(object, ...) {
     }), comps),
     se_note = if (is.null(se)) "Standard errors were not computed." else
       if (!with_se) paste0("Standard errors: none (", se$message, ").") else
-        "Standard errors from the observed information (finite differences of the analytic gradient).")
+        if (identical(se$method, "sandwich"))
+          "Standard errors from the sandwich estimator H^-1 B H^-1 (robust to misspecification)." else
+          "Standard errors from the observed information (finite differences of the analytic gradient).")
   keep <- c("logLik", "df", "nobs", "AIC", "BIC", "ICL", "status", "message", "iterations",
-            "starts_reaching_best", "seed", "gate_cap_hits", "solver", "gradient_norm")
+            "starts_reaching_best", "seed", "gate_cap_hits", "solver", "gradient_norm", "em_variant")
   out[keep] <- object[keep]
   out$starts <- length(object$start_loglik)
   out$objective <- object$objective
@@ -131,7 +133,8 @@ print.summary.moe <- function(x, digits = max(3L, getOption("digits") - 3L), ...
   if (nzchar(x$message)) cat(" (", x$message, ")", sep = "")
   cat("\n")
   if (!is.null(x$solver) && !is.na(x$gradient_norm)) {
-    cat(sprintf("Solver: %s; max |gradient of l/n| at the estimate: %s\n", x$solver,
+    cat(sprintf("Solver: %s%s; max |gradient of l/n| at the estimate: %s\n", x$solver,
+                if (!is.null(x$em_variant) && x$em_variant != "standard") paste0(" (", x$em_variant, " EM)") else "",
                 format(x$gradient_norm, digits = 3L)))
   }
   if (x$starts > 0L) {
@@ -211,11 +214,20 @@ standard_error_matrices <- function(object) {
 
 #' @rdname moe-accessors
 #' @export
-vcov.moe <- function(object, ...) {
+vcov.moe <- function(object, type = NULL, ...) {
   se <- object$standard_errors
   if (is.null(se)) stop("this fit has no standard errors", call. = FALSE)
+  computed <- if (is.null(se$method)) "observed" else se$method
+  if (is.null(type)) type <- computed
+  if (!is.character(type) || length(type) != 1L || !type %in% c("observed", "sandwich")) {
+    stop("'type' must be \"observed\" or \"sandwich\"", call. = FALSE)
+  }
   if (!isTRUE(se$positive_definite)) stop(se$message, call. = FALSE)
-  v <- se$vcov
+  v <- if (type == computed) se$vcov else if (type == "observed") se$observed_vcov
+  if (is.null(v)) {
+    stop("this fit computed observed-information standard errors only; refit with ",
+         "control = moe_control(se = \"sandwich\") for the sandwich covariance", call. = FALSE)
+  }
   names <- names(coef(object))
   if (length(names) != nrow(v)) names <- se$labels
   dimnames(v) <- list(names, names)
@@ -239,7 +251,11 @@ expert_parameter_matrix <- function(object) {
 #'
 #' `vcov()` is the covariance matrix of `coef()` from the observed information at the estimate
 #' (finite differences of the analytic gradient, then the delta method to the natural parameters); it
-#' is an error, with the reason, when the information is not positive definite.
+#' is an error, with the reason, when the information is not positive definite. A fit with
+#' `moe_control(se = "sandwich")` reports the sandwich covariance \eqn{H^{-1} B H^{-1}} (B the sum of
+#' the outer products of the per-observation scores) by default and keeps the observed one too:
+#' `vcov(fit, type = "observed")` or `type = "sandwich"` chooses; asking an observed-only fit for the
+#' sandwich is an error that says how to refit.
 #'
 #' `logLik()` has the `df` and `nobs` attributes that [AIC()] and [BIC()] need (smaller is
 #' better). `fitted()` is the conditional mean \eqn{E(y | x, z) = \sum_k g_k(z) x'\beta_k}{E(y | x, z)
@@ -248,6 +264,8 @@ expert_parameter_matrix <- function(object) {
 #' and `residuals()` are errors there; use [predict.moe()] with `newdata`.
 #'
 #' @param object A `"moe"` object from [moe()] or [read_moe()].
+#' @param type For `vcov()`: `"observed"` or `"sandwich"`; `NULL` (the default) is the type the fit
+#'   computed (`moe_control(se =)`).
 #' @param ... Ignored.
 #' @return `coef()`: a named numeric vector. `logLik()`: an object of class `"logLik"`. `nobs()`: the
 #'   number of observations. `fitted()`, `residuals()`: numeric vectors, one value per row.

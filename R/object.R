@@ -21,6 +21,7 @@ moe_from_json <- function(json, formula = NULL) {
     trace = stats$trace, start_loglik = stats$start_loglik, best_start = stats$best_start,
     starts_reaching_best = stats$starts_reaching_best, seed = stats$seed,
     solver = if (is.null(stats$solver)) "em" else stats$solver,
+    em_variant = if (is.null(stats$em_variant)) "standard" else stats$em_variant,
     gradient_norm = if (is.null(stats$gradient_norm)) NA_real_ else stats$gradient_norm,
     standard_errors = stats$standard_errors, diagnostics = stats$diagnostics,
     created_by = spec$created_by,

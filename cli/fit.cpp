@@ -33,6 +33,8 @@ struct FitArguments {
   std::string startMethod = "mixed";
   std::string solver = "em";
   std::string stopping = "relative";
+  std::string emVariant = "standard";
+  std::string standardErrors = "observed";
   std::string labelOrder = "none";
   std::string outputPath;  // empty: no model file
   std::string tracePath;   // empty: no trace file
@@ -174,6 +176,8 @@ int RunFit(const FitArguments& rawArgs) {
   options.solver = SolverFromName(args.solver);
   options.labelOrder = LabelOrderFromName(args.labelOrder);
   options.em.rule = args.stopping == "aitken" ? StoppingRule::Aitken : StoppingRule::Relative;
+  options.em.variant = EmVariantFromName(args.emVariant);
+  options.standardErrorType = StandardErrorTypeFromName(args.standardErrors);
   const Model prototype = Model::Make(input.expertFamily, args.gateFamily, input.expert.x.n_cols,
                                       input.gate.x.n_cols, K);
   if (!args.mixed.group.empty()) {
@@ -311,6 +315,17 @@ void AddFitCommand(CLI::App& app, CommandAction& action) {
                   "EM stopping rule: relative (relative change of the log-likelihood below --tol) or aitken "
                   "(Aitken's asymptotic log-likelihood within --tol, relative, of the current one)")
       ->check(CLI::IsMember({"relative", "aitken"}))
+      ->capture_default_str();
+  fit->add_option("--em-variant", args->emVariant,
+                  "standard (EM), classification (each row to its most probable component before every "
+                  "M-step: CEM, flexmix's classify = \"hard\") or stochastic (each row to a component drawn "
+                  "from its responsibilities: SEM, a non-monotone chain that runs --max-iter iterations)")
+      ->check(CLI::IsMember({"standard", "classification", "stochastic"}))
+      ->capture_default_str();
+  fit->add_option("--se", args->standardErrors,
+                  "standard errors: observed (inverse observed information) or sandwich (H^-1 B H^-1 with B "
+                  "the sum of the per-row score outer products, robust to misspecification)")
+      ->check(CLI::IsMember({"observed", "sandwich"}))
       ->capture_default_str();
   fit->add_option("--label-order", args->labelOrder,
                   "order of the components in the output: none, expert (increasing expert intercept) or gate "

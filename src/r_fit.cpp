@@ -66,6 +66,10 @@ moest::FitOptions ToFitOptions(const Rcpp::List& options, double seed) {
   if (options.containsElementNamed("threads")) fit.threads = Rcpp::as<int>(options["threads"]);
   if (options.containsElementNamed("short_em_runs")) fit.shortEm.runs = Rcpp::as<int>(options["short_em_runs"]);
   if (options.containsElementNamed("short_em_iter")) fit.shortEm.iterations = Rcpp::as<int>(options["short_em_iter"]);
+  if (options.containsElementNamed("em")) fit.em.variant = moest::EmVariantFromName(Rcpp::as<std::string>(options["em"]));
+  if (options.containsElementNamed("se")) {
+    fit.standardErrorType = moest::StandardErrorTypeFromName(Rcpp::as<std::string>(options["se"]));
+  }
   if (options.containsElementNamed("one_step")) fit.oneStep = Rcpp::as<bool>(options["one_step"]);
   if (options.containsElementNamed("fix")) fit.fixed = Rcpp::as<std::vector<std::string>>(options["fix"]);
   const Rcpp::IntegerVector partition = options["partition"];

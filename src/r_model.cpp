@@ -43,6 +43,14 @@ Rcpp::DataFrame TraceToFrame(const moest::Trace& trace) {
 
 Rcpp::List BasicStatsToList(const moest::FitStatistics& s);
 
+// The observed-information covariance a sandwich fit keeps beside its own; NULL otherwise.
+SEXP ObservedVcov(const moest::StandardErrors& se) {
+  if (se.observedVcov.is_empty()) return R_NilValue;
+  Rcpp::NumericMatrix out(se.observedVcov.n_rows, se.observedVcov.n_cols);
+  std::copy(se.observedVcov.begin(), se.observedVcov.end(), out.begin());
+  return out;
+}
+
 // Standard errors as R sees them: NULL when not computed; blocks shaped as the parameters.
 SEXP StandardErrorsToList(const moest::StandardErrors& se) {
   if (!se.computed) return R_NilValue;
@@ -55,12 +63,14 @@ SEXP StandardErrorsToList(const moest::StandardErrors& se) {
                             Rcpp::Named("message") = se.message,
                             Rcpp::Named("smallest_eigenvalue") = se.smallestEigenvalue,
                             Rcpp::Named("gate") = BlocksToList(se.gate), Rcpp::Named("experts") = experts,
-                            Rcpp::Named("labels") = se.labels, Rcpp::Named("vcov") = vcov);
+                            Rcpp::Named("labels") = se.labels, Rcpp::Named("vcov") = vcov,
+                            Rcpp::Named("observed_vcov") = ObservedVcov(se));
 }
 
 Rcpp::List StatsToList(const moest::FitStatistics& s) {
   Rcpp::List out = BasicStatsToList(s);
   out["solver"] = s.solver;
+  out["em_variant"] = s.emVariant;
   out["gradient_norm"] = s.gradientNorm;
   out["standard_errors"] = StandardErrorsToList(s.standardErrors);
   if (s.diagnostics.computed) {

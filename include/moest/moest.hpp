@@ -34,6 +34,7 @@
 #include "moest/model/predict.hpp"
 #include "moest/model/simulate.hpp"
 #include "moest/solver/em.hpp"
+#include "moest/solver/em_variants.hpp"
 #include "moest/solver/fit.hpp"
 #include "moest/solver/fit_result.hpp"
 #include "moest/solver/gate_optimizer.hpp"

@@ -7,7 +7,9 @@
 
 #include "moest/arma.hpp"
 #include "moest/model/model.hpp"
+#include "moest/solver/em_variants.hpp"
 #include "moest/solver/fixed_blocks.hpp"
+#include "moest/solver/standard_errors.hpp"
 
 namespace moest {
 
@@ -34,6 +36,8 @@ struct EmOptions {
   double gateTolerance = 1e-10;    // relative change of the gate objective ending its Newton loop
   double startSmoothing = 0.05;    // a hard start partition is smoothed to (1 - s) one-hot + s / K
   FixedBlocks fixed;               // blocks held at their values (Fit fills it from FitOptions::fixed)
+  EmVariant variant = EmVariant::Standard;  // classification or stochastic EM (solver/em_variants.hpp)
+  std::uint64_t stochasticSeed = 0;         // seed of the stochastic draws (Fit derives one per start)
 };
 
 /** Short-EM starts (StartMethod::ShortEm): many short runs, the best continued to convergence. */
@@ -72,7 +76,8 @@ struct FitOptions {
   std::uint64_t seed = 1;                 // every start derives its own seed from this
   arma::uvec initialPartition;            // if non-empty (labels 0..K-1): one start from this partition
   double bestTolerance = 1e-6;            // starts within this relative distance of the best "reach" it
-  bool standardErrors = true;             // observed-information standard errors of the kept fit
+  bool standardErrors = true;             // standard errors of the kept fit
+  StandardErrorType standardErrorType = StandardErrorType::Observed;  // observed information or sandwich
   bool diagnostics = true;                // convergence diagnostics of the kept fit
   LabelOrder labelOrder = LabelOrder::None;  // canonical component order of the kept fit
   int threads = 1;                        // threads running starts in parallel; 0 = all cores

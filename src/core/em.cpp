@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "moest/model/packing.hpp"
+#include "moest/solver/em_variants.hpp"
 #include "moest/solver/fixed_blocks.hpp"
 
 namespace moest {
@@ -55,19 +56,24 @@ FitResult RunEm(Model model, const Data& data, const arma::mat& start, const EmO
   arma::mat logJoint;  // reused by every E-step
   auto last = Clock::now();
   if (!options.fixed.empty()) HoldFixedBlocks(model, options.fixed);
-  StepReport report = MStepHolding(model, data, start, options.fixed);
+  Rng variantRng(options.stochasticSeed);
+  const bool stochastic = options.variant == EmVariant::Stochastic;
+  arma::mat hardStart = start;  // CEM starts from the start's hard partition
+  if (options.variant == EmVariant::Classification) ApplyEmVariant(options.variant, 0.0, hardStart, nullptr);
+  StepReport report = MStepHolding(model, data, hardStart, options.fixed);
   stats.gateCapHits += report.innerCapHit ? 1 : 0;
   double previous = 0.0, beforePrevious = 0.0;
   arma::vec previousTheta;
   for (int it = 1;; ++it) {
     const double logLik = model.EStep(data, logJoint, r);
+    const double traced = ApplyEmVariant(options.variant, logLik, r, &variantRng);
     TraceRow row;
     row.iteration = it;
-    row.logLikelihood = logLik;
+    row.logLikelihood = traced;
     const arma::vec theta = PackModel(model);  // norms of the steps only: the rates need no more
     if (it > 1) {
-      row.relativeChange = (logLik - previous) / std::abs(previous);
-      row.decrease = row.relativeChange < -1e-9;
+      row.relativeChange = (traced - previous) / std::abs(previous);
+      row.decrease = row.relativeChange < -1e-9 && !stochastic;  // a stochastic chain may go down
       if (theta.n_elem == previousTheta.n_elem) row.parameterStep = arma::norm(theta - previousTheta);
     }
     previousTheta = theta;
@@ -89,17 +95,17 @@ FitResult RunEm(Model model, const Data& data, const arma::mat& start, const EmO
       stats.message = "a component collapsed (" + report.note + ")";
       break;
     }
-    if (options.rule == StoppingRule::Relative && it > 1 && std::abs(row.relativeChange) < options.tolerance) {
+    if (!stochastic && options.rule == StoppingRule::Relative && it > 1 && std::abs(row.relativeChange) < options.tolerance) {
       stats.status = FitStatus::Converged;
       stats.message = "relative change of the log-likelihood below " + Short(options.tolerance);
       break;
     }
-    if (options.rule == StoppingRule::Aitken && it > 2) {
+    if (!stochastic && options.rule == StoppingRule::Aitken && it > 2) {
       // Aitken's l_inf from the last three values (Boehning et al. 1994; McNicholas 2010).
-      const double step = logLik - previous, stepBefore = previous - beforePrevious;
+      const double step = traced - previous, stepBefore = previous - beforePrevious;
       const double a = stepBefore != 0.0 ? step / stepBefore : 0.0;
       const double limit = a < 1.0 ? previous + step / (1.0 - a) : arma::datum::inf;
-      if (step == 0.0 || std::abs(limit - logLik) < options.tolerance * std::abs(logLik)) {
+      if (step == 0.0 || std::abs(limit - traced) < options.tolerance * std::abs(traced)) {
         stats.status = FitStatus::Converged;
         stats.message = "Aitken's asymptotic log-likelihood within " + Short(options.tolerance) +
                         " (relative) of the current one";
@@ -111,6 +117,11 @@ FitResult RunEm(Model model, const Data& data, const arma::mat& start, const EmO
       stats.message = "interrupted at iteration " + std::to_string(it);
       break;
     }
+    if (it >= options.maxIterations && stochastic && options.maxIterations > 1) {
+      stats.status = FitStatus::Converged;  // a stochastic chain has no pointwise limit: it runs the cap
+      stats.message = "stochastic EM ran its " + std::to_string(options.maxIterations) + " iterations";
+      break;
+    }
     if (it >= options.maxIterations) {
       stats.status = FitStatus::MaxIterations;
       stats.message = "stopped at the cap of " + std::to_string(options.maxIterations) +
@@ -120,8 +131,10 @@ FitResult RunEm(Model model, const Data& data, const arma::mat& start, const EmO
     report = MStepHolding(model, data, r, options.fixed);
     stats.gateCapHits += report.innerCapHit ? 1 : 0;
     beforePrevious = previous;
-    previous = logLik;
+    previous = traced;
   }
+  // The variants' hard weights fed the M-steps; the result reports the posterior at the estimate.
+  if (options.variant != EmVariant::Standard) model.EStep(data, logJoint, r);
   stats.varianceFloorBound = report.varianceFloorBound;
   if (report.varianceFloorBound && stats.status == FitStatus::Converged) {
     stats.status = FitStatus::Degenerate;

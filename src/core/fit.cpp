@@ -54,10 +54,12 @@ FitResult RunMleFromStart(const Model& prototype, const Data& data, const arma::
   return RunMle(std::move(model), data, options.mle, observer, s);
 }
 
-// The EM options of one start: one-step mode stops after the first iteration.
-EmOptions StartEmOptions(const FitOptions& options) {
+// The EM options of start `s`: one-step mode stops after the first iteration; stochastic EM draws
+// from the start's own stream, so the fit is the same for any number of threads.
+EmOptions StartEmOptions(const FitOptions& options, int s) {
   EmOptions em = options.em;
   if (options.oneStep) em.maxIterations = 1;
+  em.stochasticSeed = StochasticEmSeed(Rng::DeriveSeed(options.seed, static_cast<std::uint64_t>(s)));
   return em;
 }
 
@@ -72,14 +74,14 @@ FitResult RunFromModel(const FitOptions& options, const Data& data, Observer& ob
   }
   arma::mat r;
   model.LogLikelihood(data, &r);
-  return RunEm(std::move(model), data, r, StartEmOptions(options), observer, 0);
+  return RunEm(std::move(model), data, r, StartEmOptions(options, 0), observer, 0);
 }
 
 // Short EM (em-EM): runs of a few iterations from random partitions; the one with the highest
 // log-likelihood is continued to convergence from where it stopped.
 FitResult RunShortEm(const Model& prototype, const Data& data, const FitOptions& options, Rng& rng,
                      Observer& observer, int s) {
-  EmOptions shortOptions = options.em;
+  EmOptions shortOptions = StartEmOptions(options, s);
   shortOptions.maxIterations = options.shortEm.iterations;
   arma::mat bestResponsibilities;
   double bestLogLik = -arma::datum::inf;
@@ -99,7 +101,7 @@ FitResult RunShortEm(const Model& prototype, const Data& data, const FitOptions&
                                                        prototype.K(), options.em.startSmoothing);
   }
   // The kept run's last E-step gave these responsibilities: the next M-step continues it exactly.
-  return RunEm(prototype, data, bestResponsibilities, StartEmOptions(options), observer, s);
+  return RunEm(prototype, data, bestResponsibilities, StartEmOptions(options, s), observer, s);
 }
 
 // Start `s` of a fit: the given parameters, the given partition, short EM, or a start partition.
@@ -118,13 +120,16 @@ FitResult RunStart(const Model& prototype, const Data& data, const FitOptions& o
   const arma::mat start = PartitionToResponsibilities(labels, K, options.em.startSmoothing);
   if (options.solver == SolverKind::Mle) return RunMleFromStart(prototype, data, start, options, observer, s);
   if (options.oneStep || DenseRelaxation(prototype, data.xGate.n_cols).empty()) {
-    return RunEm(prototype, data, start, StartEmOptions(options), observer, s);
+    return RunEm(prototype, data, start, StartEmOptions(options, s), observer, s);
   }
-  // A top-K gate: EM from the dense gate's fit, starting with the E-step at its parameters.
-  const Model warm = DenseWarmStart(prototype, data, start, options.em, observer, s);
+  // A top-K gate: EM from the dense gate's fit, starting with the E-step at its parameters. The
+  // warm-up is standard EM whatever the variant (a stochastic chain would run its whole cap twice).
+  EmOptions warmUp = options.em;
+  warmUp.variant = EmVariant::Standard;
+  const Model warm = DenseWarmStart(prototype, data, start, warmUp, observer, s);
   arma::mat r;
   warm.LogLikelihood(data, &r);
-  return RunEm(warm, data, r, StartEmOptions(options), observer, s);
+  return RunEm(warm, data, r, StartEmOptions(options, s), observer, s);
 }
 
 }  // namespace
@@ -142,6 +147,10 @@ void ValidateFitInput(const Model& model, const Data& data, const FitOptions& op
   }
   if (options.oneStep && options.startModel.empty()) {
     throw InputError("one-step mode needs start parameters (a start model) to step from");
+  }
+  if (options.em.variant != EmVariant::Standard && options.solver == SolverKind::Mle) {
+    throw InputError("the EM variant " + EmVariantName(options.em.variant) +
+                     " needs an EM solver (em or em+mle), not mle");
   }
   if (options.oneStep && options.solver != SolverKind::Em) {
     throw InputError("one-step mode is an EM step: use solver em");
@@ -279,10 +288,15 @@ FitResult Fit(const Model& prototype, const Data& data, const FitOptions& given,
   // One step ends away from the optimum, where neither the information nor the rates mean anything.
   const bool atOptimum = !interrupted && !options.oneStep && best.stats.status != FitStatus::NonFinite;
   if (options.standardErrors && atOptimum) {
-    best.stats.standardErrors = ComputeStandardErrors(best.model, data, free);
+    best.stats.standardErrors = ComputeStandardErrors(best.model, data, free, options.standardErrorType);
   }
   if (options.diagnostics && atOptimum) {
     best.stats.diagnostics = Diagnose(best.model, data, best.stats.trace, free);
+  }
+  if (options.solver != SolverKind::Mle) {
+    best.stats.emVariant = EmVariantName(options.em.variant);
+    const std::string note = EmVariantNote(options.em.variant);
+    if (!note.empty()) best.stats.message += (best.stats.message.empty() ? "" : "; ") + note;
   }
   if (interrupted) best.stats.status = FitStatus::Interrupted;
   best.stats.seed = options.seed;

@@ -52,6 +52,14 @@ MixedFit FitMixed(const Model& prototype, const Data& data, const arma::mat& ran
   if (data.offset != nullptr) throw InputError("an offset is not supported in mixed-effects fits");
   CheckFamilies(prototype, options);
   ValidateFitInput(prototype, data, options.fit);
+  if (options.fit.em.variant != EmVariant::Standard) {
+    throw InputError("the EM variant " + EmVariantName(options.fit.em.variant) +
+                     " is not available for a mixed-effects fit (use the standard EM)");
+  }
+  if (options.fit.standardErrorType == StandardErrorType::Sandwich) {
+    throw InputError("sandwich standard errors are not available for a mixed-effects fit (its rows are not "
+                     "independent within a group): use the observed information");
+  }
   if (randomDesign.n_rows != data.N() || randomDesign.n_cols < 1) {
     throw InputError("the random-effect design must have one row per observation and at least one column");
   }

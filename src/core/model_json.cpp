@@ -29,19 +29,23 @@ double ToNumber(const Json& j, const std::string& what, const std::string& sourc
   return j.get<double>();
 }
 
-// 1 x 1 as a number, a column as a flat array, anything else as an array of rows.
-Json MatrixToJson(const arma::mat& m) {
-  if (m.n_rows == 1 && m.n_cols == 1) return Number(m(0, 0));
+// An array of rows, whatever the shape (a covariance matrix, even 1 x 1).
+Json RowsToJson(const arma::mat& m) {
   Json out = Json::array();
-  if (m.n_cols == 1) {
-    for (arma::uword i = 0; i < m.n_rows; ++i) out.push_back(Number(m(i, 0)));
-    return out;
-  }
   for (arma::uword i = 0; i < m.n_rows; ++i) {
     Json row = Json::array();
     for (arma::uword j = 0; j < m.n_cols; ++j) row.push_back(Number(m(i, j)));
     out.push_back(row);
   }
+  return out;
+}
+
+// 1 x 1 as a number, a column as a flat array, anything else as an array of rows.
+Json MatrixToJson(const arma::mat& m) {
+  if (m.n_rows == 1 && m.n_cols == 1) return Number(m(0, 0));
+  if (m.n_cols != 1) return RowsToJson(m);
+  Json out = Json::array();
+  for (arma::uword i = 0; i < m.n_rows; ++i) out.push_back(Number(m(i, 0)));
   return out;
 }
 
@@ -59,6 +63,18 @@ arma::mat MatrixFromJson(const Json& j, const std::string& what, const std::stri
       throw InputError(source + ": '" + what + "' has rows of different lengths");
     }
     for (std::size_t c = 0; c < m.n_cols; ++c) m(i, c) = ToNumber(j[i][c], what, source);
+  }
+  return m;
+}
+
+arma::mat SquareFromJson(const Json& j, const std::string& what, const std::string& source) {
+  if (!j.is_array()) throw InputError(source + ": '" + what + "' should be a square matrix");
+  arma::mat m(j.size(), j.size());
+  for (std::size_t r = 0; r < j.size(); ++r) {
+    if (!j[r].is_array() || j[r].size() != j.size()) {
+      throw InputError(source + ": '" + what + "' should be a square matrix");
+    }
+    for (std::size_t c = 0; c < j.size(); ++c) m(r, c) = ToNumber(j[r][c], what, source);
   }
   return m;
 }
@@ -154,6 +170,7 @@ Json StatsToJson(const FitStatistics& s) {
   fit["best_start"] = s.bestStart;
   fit["starts_reaching_best"] = s.startsReachingBest;
   fit["solver"] = s.solver;
+  if (s.emVariant != "standard") fit["em_variant"] = s.emVariant;
   fit["gradient_norm"] = Number(s.gradientNorm);
   fit["mle_evaluations"] = s.mleEvaluations;
   if (s.diagnostics.computed) {
@@ -175,13 +192,8 @@ Json StatsToJson(const FitStatistics& s) {
     for (const ParameterBlocks& blocks : se.experts) experts.push_back(BlocksToJson(blocks));
     out["experts"] = experts;
     out["labels"] = se.labels;
-    Json vcov = Json::array();  // always an array of rows, even 1 x 1
-    for (arma::uword i = 0; i < se.vcov.n_rows; ++i) {
-      Json row = Json::array();
-      for (arma::uword j = 0; j < se.vcov.n_cols; ++j) row.push_back(Number(se.vcov(i, j)));
-      vcov.push_back(row);
-    }
-    out["vcov"] = vcov;
+    out["vcov"] = RowsToJson(se.vcov);
+    if (!se.observedVcov.is_empty()) out["observed_vcov"] = RowsToJson(se.observedVcov);
     fit["standard_errors"] = out;
   }
   Json starts = Json::array();
@@ -226,6 +238,7 @@ FitStatistics StatsFromJson(const Json& fit, const std::string& source) {
   if (fit.contains("best_start")) s.bestStart = Get<int>(fit, "best_start", source);
   if (fit.contains("starts_reaching_best")) s.startsReachingBest = Get<int>(fit, "starts_reaching_best", source);
   if (fit.contains("solver")) s.solver = Get<std::string>(fit, "solver", source);
+  if (fit.contains("em_variant")) s.emVariant = Get<std::string>(fit, "em_variant", source);
   if (fit.contains("gradient_norm")) s.gradientNorm = ToNumber(fit["gradient_norm"], "gradient_norm", source);
   if (fit.contains("mle_evaluations")) s.mleEvaluations = Get<int>(fit, "mle_evaluations", source);
   if (fit.contains("diagnostics")) {
@@ -254,13 +267,9 @@ FitStatistics StatsFromJson(const Json& fit, const std::string& source) {
       se.experts.push_back(BlocksFromJson(blocks, "standard_errors.experts", source));
     }
     se.labels = Strings(Field(j, "labels", source), "standard_errors.labels", source);
-    const Json& vcov = Field(j, "vcov", source);
-    se.vcov.set_size(vcov.size(), vcov.size());
-    for (std::size_t r = 0; r < vcov.size(); ++r) {
-      if (!vcov[r].is_array() || vcov[r].size() != vcov.size()) {
-        throw InputError(source + ": 'standard_errors.vcov' should be a square matrix");
-      }
-      for (std::size_t c = 0; c < vcov.size(); ++c) se.vcov(r, c) = ToNumber(vcov[r][c], "vcov", source);
+    se.vcov = SquareFromJson(Field(j, "vcov", source), "standard_errors.vcov", source);
+    if (j.contains("observed_vcov")) {
+      se.observedVcov = SquareFromJson(j["observed_vcov"], "standard_errors.observed_vcov", source);
     }
   }
   if (fit.contains("start_log_likelihoods")) {

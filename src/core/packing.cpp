@@ -49,6 +49,26 @@ arma::vec CompleteDataGradient(const Model& model, const Data& data, const arma:
   return gradient;
 }
 
+arma::mat RowScores(const Model& model, const Data& data) {
+  arma::mat r;
+  model.LogLikelihood(data, &r);
+  const arma::uword n = data.N();
+  arma::mat scores;
+  arma::mat y, xExpert, xGate;
+  arma::uvec group;
+  for (arma::uword i = 0; i < n; ++i) {
+    y = data.y.row(i);
+    xExpert = data.xExpert.row(i);
+    xGate = data.xGate.row(i);
+    if (data.group != nullptr) group = data.group->subvec(i, i);
+    const Data row(y, xExpert, xGate, data.group != nullptr ? &group : nullptr);
+    const arma::vec score = CompleteDataGradient(model, row, r.row(i));
+    if (i == 0) scores.set_size(n, score.n_elem);
+    scores.row(i) = score.t();
+  }
+  return scores;
+}
+
 double LogLikelihoodGradient(const Model& model, const Data& data, arma::vec& gradient) {
   arma::mat r;
   const double logLik = model.LogLikelihood(data, &r);

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "moest/errors.hpp"
 #include "moest/io/number_text.hpp"
 #include "moest/model/packing.hpp"
 
@@ -41,6 +42,16 @@ ParameterBlocks Refill(const ParameterBlocks& shape, const arma::vec& flat, arma
 
 }  // namespace
 
+std::string StandardErrorTypeName(StandardErrorType type) {
+  return type == StandardErrorType::Sandwich ? "sandwich" : "observed";
+}
+
+StandardErrorType StandardErrorTypeFromName(const std::string& name) {
+  if (name == "observed") return StandardErrorType::Observed;
+  if (name == "sandwich") return StandardErrorType::Sandwich;
+  throw InputError("unknown standard-error type '" + name + "' (choose observed or sandwich)");
+}
+
 arma::uvec AllCoordinates(arma::uword n) {
   arma::uvec all(n);
   for (arma::uword j = 0; j < n; ++j) all[j] = j;
@@ -76,9 +87,11 @@ arma::vec FlattenNatural(const Model& model, std::vector<std::string>* labels) {
   return arma::vec(values);
 }
 
-StandardErrors ComputeStandardErrors(const Model& model, const Data& data, const arma::uvec& freeCoordinates) {
+StandardErrors ComputeStandardErrors(const Model& model, const Data& data, const arma::uvec& freeCoordinates,
+                                     StandardErrorType type) {
   StandardErrors se;
   se.computed = true;
+  se.method = StandardErrorTypeName(type);
   std::vector<std::string> labels;
   const arma::vec natural = FlattenNatural(model, &labels);
   const arma::vec theta = PackModel(model);
@@ -131,6 +144,14 @@ StandardErrors ComputeStandardErrors(const Model& model, const Data& data, const
     const arma::mat J = jacobian.rows(rows);
     se.vcov = J * packedCovariance * J.t();
     se.vcov = 0.5 * (se.vcov + se.vcov.t());
+    if (type == StandardErrorType::Sandwich) {
+      const arma::mat scores = arma::mat(RowScores(model, data)).cols(moving);
+      const arma::mat meat = scores.t() * scores;
+      const arma::mat sandwich = packedCovariance * meat * packedCovariance;
+      se.observedVcov = se.vcov;
+      se.vcov = J * sandwich * J.t();
+      se.vcov = 0.5 * (se.vcov + se.vcov.t());
+    }
     for (arma::uword i = 0; i < rows.n_elem; ++i) seFlat[rows[i]] = std::sqrt(std::max(0.0, se.vcov(i, i)));
   }
   for (arma::uword i : free) se.labels.push_back(labels[i]);

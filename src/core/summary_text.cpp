@@ -184,7 +184,9 @@ std::string WaldTable(const ModelFile& file) {
   if (rows.empty()) return "";
   arma::mat table(rows.size(), 4);
   for (std::size_t i = 0; i < rows.size(); ++i) table.row(i) = values[i];
-  return "Wald tests (standard errors from the " + se.method + " information; Comp.1 is the gate's reference):\n" +
+  const std::string source = se.method == "sandwich" ? "the sandwich estimator H^-1 B H^-1 (robust to misspecification)"
+                                                      : "the " + se.method + " information";
+  return "Wald tests (standard errors from " + source + "; Comp.1 is the gate's reference):\n" +
          Table(rows, {"Estimate", "Std. Error", "z value", "Pr(>|z|)"}, table) + "\n";
 }
 
@@ -265,7 +267,7 @@ std::string SummaryText(const ModelFile& file) {
   if (!s.message.empty()) out << " (" << s.message << ")";
   out << "\n";
   if (std::isfinite(s.gradientNorm)) {
-    out << "Solver: " << s.solver << "; max |gradient of l/n| at the estimate: " << Format(s.gradientNorm, "%.3g");
+    out << "Solver: " << s.solver << (s.emVariant != "standard" ? " (" + s.emVariant + " EM)" : "") << "; max |gradient of l/n| at the estimate: " << Format(s.gradientNorm, "%.3g");
     if (s.mleEvaluations > 0) out << " (" << s.mleEvaluations << " L-BFGS evaluations)";
     out << "\n";
   }

@@ -40,3 +40,28 @@ expect_close <- function(actual, expected, tolerance, relative = FALSE) {
   expect_true(worst <= tolerance,
               label = sprintf("largest difference %.3g (tolerance %.3g)", worst, tolerance))
 }
+
+# flexmix's refit() standard errors for a two-component Gaussian `fit` of y ~ x on `data` (gate ~ x):
+# flexmix fitted from moe's partition; its variance M-step is df-corrected (see test-flexmix.R), so its
+# optimum is a little away from moe's. Returns the expert coefficients' errors (p x 2, in moe's
+# component order) and the gate's (the second component against the first).
+flexmix_refit_se <- function(fit, data) {
+  cluster <- max.col(fit$posterior)
+  fm <- flexmix::flexmix(y ~ x, data = data, k = 2, cluster = cluster,
+                         concomitant = flexmix::FLXPmultinom(~ x),
+                         control = list(tolerance = 1e-10, iter.max = 2000))
+  testthat::expect_equal(fm@logLik, fit$logLik, tolerance = 1e-3)
+  rf <- flexmix::refit(fm)
+  order <- if (mean(flexmix::clusters(fm) == cluster) > 0.5) 1:2 else 2:1
+  list(experts = unname(sapply(order, function(k) rf@components[[1]][[k]][, 2])),
+       gate = unname(rf@concomitant[["Comp.2"]][, 2]))
+}
+
+# 20 groups ("school") of 10 rows, two crossing lines: enough for a mixed-effects call to reach its
+# option checks.
+small_grouped_data <- function() {
+  set.seed(2)
+  d <- data.frame(x = stats::runif(200, -1, 1), school = rep(paste0("s", 1:20), each = 10))
+  d$y <- ifelse(stats::runif(200) < 0.5, 2 - d$x, -2 + d$x) + stats::rnorm(200, sd = 0.5)
+  d
+}

@@ -27,4 +27,12 @@ double LogLikelihoodGradient(const Model& model, const Data& data, arma::vec& gr
  */
 arma::vec CompleteDataGradient(const Model& model, const Data& data, const arma::mat& r);
 
+/**
+ * The per-observation scores: row i is d log p(y_i | x_i) / d theta in PackModel's coordinates (the
+ * joint log-density for a joint gate), so that the rows sum to LogLikelihoodGradient's gradient. The
+ * gradient contracts are row-additive (Fisher's identity, sum_i sum_k r_ik (...)) but return only the
+ * weighted sum, so each row's term is the same analytic contract evaluated on a one-row view of the data.
+ */
+arma::mat RowScores(const Model& model, const Data& data);
+
 }  // namespace moest

@@ -33,9 +33,10 @@ struct FitStatistics {
   int startsReachingBest = 0;               // starts within FitOptions::bestTolerance of the best
   Trace trace;                              // the kept start's trace
   std::string solver = "em";                // "em", "mle" or "em+mle"
+  std::string emVariant = "standard";       // EmVariantName: standard, classification or stochastic
   double gradientNorm = arma::datum::nan;   // max |d(l/n)/d theta| at the returned parameters
   int mleEvaluations = 0;                   // objective evaluations of the direct optimiser
-  StandardErrors standardErrors;            // from the observed information at the estimate
+  StandardErrors standardErrors;            // observed-information or sandwich, at the estimate
   ConvergenceDiagnostics diagnostics;       // rates, Aitken, missing information, near-1 flag
 };
 

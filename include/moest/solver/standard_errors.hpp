@@ -1,6 +1,8 @@
 // Standard errors from the observed information at the optimum: central finite differences of the
 // analytic gradient (LogLikelihoodGradient) in PackModel's coordinates, symmetrised, then the delta
-// method to the natural parameters of Blocks().
+// method to the natural parameters of Blocks(). The sandwich option replaces the packed covariance
+// H^{-1} by H^{-1} B H^{-1}, B = sum_i s_i s_i' over the per-row scores (RowScores), which stays
+// consistent when the model is misspecified (Huber 1967; White 1982).
 #pragma once
 
 #include <string>
@@ -12,16 +14,28 @@
 
 namespace moest {
 
+/** Which covariance the standard errors come from. */
+enum class StandardErrorType {
+  Observed,  // the inverse observed information H^{-1}
+  Sandwich,  // H^{-1} B H^{-1}, B the sum of the outer products of the per-row scores
+};
+
+/** "observed", "sandwich". */
+std::string StandardErrorTypeName(StandardErrorType type);
+/** Inverse of StandardErrorTypeName; InputError naming the choices otherwise. */
+StandardErrorType StandardErrorTypeFromName(const std::string& name);
+
 struct StandardErrors {
   bool computed = false;           // false: not asked for, or the fit had no finite optimum
   bool positiveDefinite = false;   // the observed information was positive definite
-  std::string method = "observed"; // observed information by finite differences of the gradient
+  std::string method = "observed"; // StandardErrorTypeName: observed information, or sandwich
   std::string message;             // plain-language note, always set when !positiveDefinite
   double smallestEigenvalue = arma::datum::nan;  // of the packed observed information
   ParameterBlocks gate;                  // same names and shapes as the gate's Blocks(); NaN = fixed
   std::vector<ParameterBlocks> experts;  // one per component, as Blocks()
   std::vector<std::string> labels;       // free natural parameters, in the order of vcov
   arma::mat vcov;                        // their covariance (empty unless positiveDefinite)
+  arma::mat observedVcov;                // method "sandwich": the observed-information one as well
 };
 
 /** The observed information -d2 l / d theta2 in PackModel's coordinates, symmetrised. */
@@ -39,7 +53,8 @@ arma::vec FlattenNatural(const Model& model, std::vector<std::string>* labels = 
  * parameters get NaN). Empty: all of them.
  */
 StandardErrors ComputeStandardErrors(const Model& model, const Data& data,
-                                     const arma::uvec& freeCoordinates = arma::uvec());
+                                     const arma::uvec& freeCoordinates = arma::uvec(),
+                                     StandardErrorType type = StandardErrorType::Observed);
 
 /** 0, 1, ..., n - 1. */
 arma::uvec AllCoordinates(arma::uword n);

@@ -1,0 +1,46 @@
+// The command line's --em-variant and --se options: accepted values reach the model file and the
+// summary, others are refused with exit code 2 naming the option.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "cli_process_support.hpp"
+
+namespace moest {
+namespace {
+
+// `moest fit` on tonedata with `options` added, in a fresh directory named `name`.
+test::CliOutcome FitToneData(const std::string& name, const std::string& options) {
+  const std::filesystem::path dir = test::CleanDirectory(name);
+  const std::string data = std::string(MOEST_SOURCE_DIR) + "/datasets/tonedata.csv";
+  return test::RunMoest(dir, "fit '" + data + "' -f 'tuned ~ stretchratio' -K 2 --seed 1 --starts 2 --threads 1 " +
+                                 options + " -o m.json");
+}
+
+std::string ModelText(const std::string& name) {
+  return test::ReadWhole(std::filesystem::temp_directory_path() /
+                         ("moest_" + name + "_" + std::to_string(::getpid())) / "m.json");
+}
+
+TEST(Sandwich, CliOption) {
+  const test::CliOutcome ok = FitToneData("sandwich_cli", "--se sandwich");
+  EXPECT_EQ(ok.exitCode, 0) << ok.err;
+  EXPECT_NE(ok.out.find("sandwich estimator"), std::string::npos) << ok.out;
+  EXPECT_NE(ModelText("sandwich_cli").find("\"observed_vcov\""), std::string::npos);
+  const test::CliOutcome bad = FitToneData("sandwich_cli_bad", "--se robust");
+  EXPECT_EQ(bad.exitCode, 2);
+  EXPECT_NE(bad.err.find("--se"), std::string::npos) << bad.err;
+}
+
+TEST(EmVariant, CliOption) {
+  const test::CliOutcome ok = FitToneData("em_variant_cli", "--em-variant classification");
+  EXPECT_EQ(ok.exitCode, 0) << ok.err;
+  EXPECT_NE(ok.out.find("classification EM"), std::string::npos) << ok.out;
+  EXPECT_NE(ModelText("em_variant_cli").find("\"em_variant\": \"classification\""), std::string::npos);
+  const test::CliOutcome bad = FitToneData("em_variant_cli_bad", "--em-variant hard");
+  EXPECT_EQ(bad.exitCode, 2);
+  EXPECT_NE(bad.err.find("--em-variant"), std::string::npos) << bad.err;
+}
+
+}  // namespace
+}  // namespace moest
