@@ -30,7 +30,8 @@ moe_select <- function(formula, data, K = 1:4, gate = "softmax", expert = "gauss
   grid <- expand.grid(K = sort(unique(as.integer(K))), expert = expert, gate = gate,
                       stringsAsFactors = FALSE)[, c("K", "gate", "expert")]
   fits <- vector("list", nrow(grid))
-  for (i in seq_len(nrow(grid))) {
+  # Largest K first: a K range too large for the data fails at once, not after the smaller fits.
+  for (i in rev(seq_len(nrow(grid)))) {
     fits[[i]] <- suppressWarnings(moe(formula, data = data, K = grid$K[i], gate = grid$gate[i],
                                       expert = grid$expert[i], ...))
   }

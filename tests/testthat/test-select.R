@@ -15,5 +15,8 @@ test_that("moe_select ranks K by the criterion, smaller is better", {
   expect_equal(nrow(two), 4L)
   expect_silent(plot(two))
   expect_error(moe_select(y ~ x, data = data[1:8, ], K = 1:3, starts = 1, seed = 1), "free parameters")
+  # The largest K is tried first, before any fit of a smaller K: on 8 rows K = 2 (8 parameters) and
+  # K = 3 both fail, and the error is K = 3's.
+  expect_error(moe_select(y ~ x, data = data[1:8, ], K = 1:3, starts = 1, seed = 1), "K = 3 needs")
   expect_error(moe_select(y ~ x, data = data, K = 0:2), "'K' must be")
 })
