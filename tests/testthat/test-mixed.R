@@ -27,30 +27,35 @@ regmix_mixed_loglik <- function(y, x, lambda, mu, R, sigma) {
 
 test_that("random effects in the experts match mixtools::regmixEM.mixed on its own example", {
   skip_if_not_installed("mixtools")
-  skip(paste("unfinished: on this example moest's EM stopped at its 1000-iteration cap 0.04 below",
-             "mixtools' log-likelihood (epsilon 1e-8), and the comparison takes minutes"))
   data("RanEffdata", package = "mixtools", envir = environment())
   x <- lapply(RanEffdata[1:20], function(d) matrix(d[, 2:3], ncol = 2))
   y <- lapply(RanEffdata[1:20], function(d) matrix(d[, 1], ncol = 1))
+  # mixtools' example as on its help page (epsilon 1e-2). At epsilon 1e-8 mixtools 2.0.0 runs 21
+  # minutes into its 10000-iteration cap (not converged, still gaining 4.4e-8 per iteration) at
+  # -1146.78891674: that figure, recorded on 2026-12-07, is checked as well.
   set.seed(100)
   mt <- suppressMessages(mixtools::regmixEM.mixed(
     y, x, sigma = 2, arb.sigma = FALSE, lambda = c(0.45, 0.55), mu = matrix(c(0, 4, 100, 12), 2, 2),
-    R = list(diag(1, 2), diag(1, 2)), addintercept.random = FALSE, epsilon = 1e-8))
+    R = list(diag(1, 2), diag(1, 2)), addintercept.random = FALSE, epsilon = 1e-2))
+  mixtools_tight <- -1146.78891674
   # Same model: our likelihood formula at mixtools' estimates gives mixtools' log-likelihood.
   at_mt <- regmix_mixed_loglik(y, x, mt$lambda, mt$mu, mt$R, mt$sigma)
   expect_equal(at_mt, mt$loglik, tolerance = 1e-6)
   d <- data.frame(y = unlist(y), x = unlist(lapply(x, function(m) m[, 2])),
                   id = rep(seq_along(y), vapply(y, length, 1L)))
-  fit <- moe(y ~ x + (x | id) | 1, data = d, K = 2, seed = 1, starts = 5,
-             control = moe_control(tol = 1e-10), mixed = list(common_variance = TRUE))
+  # Component 1's random-effect covariance tends to singularity, where EM creeps: the AECM cycle
+  # (GLS fixed effects) passes mixtools' 10000-iteration value at tol 1e-11 (about 20000 iterations;
+  # at tol 1e-9 it stops after 1950 iterations 0.0018 below it). README: the figures.
+  fit <- moe(y ~ x + (x | id) | 1, data = d, K = 2, seed = 1, starts = 1,
+             control = moe_control(tol = 1e-11, max_iter = 25000), mixed = list(common_variance = TRUE))
   expect_s3_class(fit, "moe_mixed")
+  expect_equal(fit$status, "converged")
   expect_equal(fit$random$placement, "expert")
-  # Figures recorded in README: mixtools -1146.99 (epsilon 1e-2 in its example), see below for 1e-8.
-  expect_gte(as.numeric(logLik(fit)), mt$loglik - 1e-6 * abs(mt$loglik))
+  expect_gte(as.numeric(logLik(fit)), mt$loglik)
+  expect_gte(as.numeric(logLik(fit)), mixtools_tight)
   # Our estimates evaluated by the independent R formula give our log-likelihood.
   vc <- VarCorr(fit)
-  lambda <- colMeans(fit$random$group_posterior)
-  pi2 <- plogis(fit$coefficients$gate[1, 2])
+  pi2 <- plogis(fit$coefficients$gate[1, 2] - fit$coefficients$gate[1, 1])
   ours <- regmix_mixed_loglik(y, x, c(1 - pi2, pi2), fit$coefficients$experts,
                               list(vc$Comp.1, vc$Comp.2), fit$coefficients$sigma[[1]])
   expect_equal(ours, as.numeric(logLik(fit)), tolerance = 1e-8)
