@@ -19,9 +19,11 @@
 #'     \eqn{y_i | z_i = k \sim N(X_i\beta_k, Z_i R_k Z_i' + \sigma_k^2 I)}{y_i | z_i = k ~ N(X_i
 #'     beta_k, Z_i R_k Z_i' + sigma_k^2 I)}, where \eqn{Z_i} is the design of the term's left side
 #'     (`(1 | g)` random intercepts, `(x | g)` random intercepts and slopes). The gate may use
-#'     group-level covariates only (default `| 1`: constant mixing weights). EM is exact.}
+#'     group-level covariates only (default `| 1`: constant mixing weights). EM with closed-form
+#'     steps, each iteration followed by a generalized-least-squares cycle for the fixed effects (AECM).}
 #' }
 #' Standard errors are not computed for mixed-effects fits.
+#' Predictions: [predict.moe_mixed()] (population level or conditional on the groups' random effects).
 #'
 #' @name moe_mixed
 #' @param object A fit of [moe()] with a random-effect term.
