@@ -23,6 +23,16 @@ moe_mixed_fit_cpp <- function(y, x_expert, x_gate, z, group, labels, K, expert, 
     .Call(`_moest_moe_mixed_fit_cpp`, y, x_expert, x_gate, z, group, labels, K, expert, gate, options, seed, group_name, mixed, formula, response)
 }
 
+#' Predictions of a mixed-effects model (internal; use predict()).
+#'
+#' @param json model-file JSON; @param x_expert,x_gate designs without random effects; @param z the
+#' random-effect design (expert placement); @param groups each row's group label, NA for the
+#' population level; @param type "response", "gate" or "experts".
+#' @noRd
+moe_mixed_predict_cpp <- function(json, x_expert, x_gate, z, groups, type) {
+    .Call(`_moest_moe_mixed_predict_cpp`, json, x_expert, x_gate, z, groups, type)
+}
+
 #' The contents of a model's JSON for R (internal).
 #' @param json model-file JSON text.
 #' @return list(model, gate, experts, stats).

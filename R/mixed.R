@@ -19,9 +19,11 @@
 #'     \eqn{y_i | z_i = k \sim N(X_i\beta_k, Z_i R_k Z_i' + \sigma_k^2 I)}{y_i | z_i = k ~ N(X_i
 #'     beta_k, Z_i R_k Z_i' + sigma_k^2 I)}, where \eqn{Z_i} is the design of the term's left side
 #'     (`(1 | g)` random intercepts, `(x | g)` random intercepts and slopes). The gate may use
-#'     group-level covariates only (default `| 1`: constant mixing weights). EM is exact.}
+#'     group-level covariates only (default `| 1`: constant mixing weights). EM with closed-form
+#'     steps, each iteration followed by a generalized-least-squares cycle for the fixed effects (AECM).}
 #' }
 #' Standard errors are not computed for mixed-effects fits.
+#' Predictions: [predict.moe_mixed()] (population level or conditional on the groups' random effects).
 #'
 #' @name moe_mixed
 #' @param object A fit of [moe()] with a random-effect term.
@@ -124,6 +126,7 @@ moe_mixed <- function(re, data, K, expert, gate, starts, seed, control, action, 
   object$posterior <- component_matrix(result$posterior, rownames(built$model))
   random <- result$random
   random$z <- z
+  random$lhs <- re$lhs
   random$group_ids <- ids + 1L
   dimnames(random$ranef) <- dimnames(random$ranef_sd) <- list(random$groups, random$terms)
   random$group_posterior <- component_matrix(random$group_posterior, random$groups)
@@ -226,7 +229,104 @@ print.summary.moe_mixed <- function(x, ...) {
   invisible(x)
 }
 
+#' Predictions from a mixed-effects mixture of experts
+#'
+#' Predictions of a [moe()] fit with a random-effect term, at the data it was fitted to or at
+#' `newdata`.
+#'
+#' With `level = "conditional"` (the default) each row uses the predicted random effect of its group
+#' (the posterior mean shown by `ranef()`): in the gate placement the gate weights are
+#' \eqn{g_k(z, \hat u_i)}{g_k(z, u_i)}; in the expert placement a group seen in the fit keeps its
+#' posterior membership \eqn{P(z_i = k | y_i)} and its random effect, so the mean is
+#' \eqn{\sum_k P(z_i = k | y_i) x'\beta_k + z'\hat b_i}{sum_k P(z_i = k | y_i) x'beta_k + z'b_i}.
+#' Rows of groups that were not in the fit fall back to the population level. With
+#' `level = "population"` every random effect is 0 (in the gate placement this is the prediction for
+#' a group with an average random effect, not the average over groups).
+#'
+#' @param object A fit of [moe()] with a random-effect term.
+#' @param newdata A data frame with the covariates and, for `level = "conditional"`, the group
+#'   column. If omitted, the data the model was fitted to.
+#' @param type `"response"` (the mean), `"gate"` (the mixing weights used by the mean, an n x K
+#'   matrix) or `"experts"` (each expert's fixed-effect mean \eqn{x'\beta_k}{x'beta_k}).
+#' @param level `"conditional"` or `"population"` (see Details).
+#' @param ... Ignored.
+#' @return A numeric vector (`"response"`) or an n x K matrix, one row per row of `newdata`; rows
+#'   with missing covariates give `NA`.
+#' @examples
+#' set.seed(1)
+#' g <- rep(1:40, each = 10)
+#' x <- runif(400)
+#' k <- rbinom(400, 1, plogis(rnorm(40)[g]))
+#' d <- data.frame(y = ifelse(k == 1, 2 - x, -2 + x) + rnorm(400, sd = 0.5), x = x, school = g)
+#' fit <- moe(y ~ x | 1 + (1 | school), data = d, K = 2, seed = 1, starts = 2)
+#' new <- data.frame(x = c(0.2, 0.2), school = c(1, 99))
+#' predict(fit, new)                        # school 99 is new: population level
+#' predict(fit, new, level = "population")
 #' @export
-predict.moe_mixed <- function(object, ...) {
-  stop("predict() is not available for mixed-effects fits yet: use fitted() and ranef()", call. = FALSE)
+predict.moe_mixed <- function(object, newdata, type = c("response", "gate", "experts"),
+                              level = c("conditional", "population"), ...) {
+  type <- match.arg(type)
+  level <- match.arg(level)
+  r <- object$random
+  if (missing(newdata) || is.null(newdata)) {
+    if (!has_data(object)) stop_no_data("predict() without newdata")
+    design <- stored_design(object)
+    z <- r$z
+    groups <- r$groups[r$group_ids]
+    from_fit <- TRUE
+  } else {
+    fixed <- object
+    if (r$placement == "gate") fixed$terms_names$gate <- utils::head(fixed$terms_names$gate, -length(r$terms))
+    design <- moe_design(fixed, newdata)
+    z <- mixed_random_design(object, newdata)
+    groups <- if (level == "conditional") mixed_group_labels(object, newdata)
+    from_fit <- FALSE
+  }
+  n <- nrow(design$expert)
+  if (level == "population") groups <- rep(NA_character_, n)
+  ok <- stats::complete.cases(design$expert, design$gate, z)
+  value <- call_core(moe_mixed_predict_cpp(object$json, design$expert[ok, , drop = FALSE],
+                                           design$gate[ok, , drop = FALSE], z[ok, , drop = FALSE],
+                                           as.character(groups[ok]), type), sys.call())
+  if (type == "response") {
+    out <- rep(NA_real_, n)
+    out[ok] <- value
+    out <- stats::setNames(out, design$rows)
+  } else {
+    out <- matrix(NA_real_, n, ncol(value))
+    out[ok, ] <- value
+    out <- component_matrix(out, design$rows)
+  }
+  if (from_fit) stats::napredict(object$na.action, out) else out
+}
+
+# The random-effect design of `newdata` (the expert placement's Z; no columns for the gate placement).
+mixed_random_design <- function(object, newdata) {
+  r <- object$random
+  if (r$placement == "gate") return(matrix(0, nrow(as.data.frame(newdata)), 0L))
+  form <- stats::as.formula(call("~", r$lhs))
+  frame <- stats::model.frame(form, newdata, na.action = stats::na.pass)
+  z <- stats::model.matrix(form, frame)
+  if (!identical(colnames(z), r$terms)) {
+    stop(sprintf("the random-effect design built from newdata has the columns (%s) but the model has (%s)",
+                 paste(colnames(z), collapse = ", "), paste(r$terms, collapse = ", ")), call. = FALSE)
+  }
+  attr(z, "assign") <- NULL
+  z
+}
+
+# The group label of every row of `newdata`, for conditional predictions.
+mixed_group_labels <- function(object, newdata) {
+  column <- object$random$group
+  if (!column %in% names(newdata)) {
+    stop(sprintf("conditional predictions need the group column '%s' in newdata (or level = \"population\")",
+                 column), call. = FALSE)
+  }
+  g <- newdata[[column]]
+  missing <- is.na(g) | (is.character(g) & !nzchar(trimws(g)))
+  if (any(missing)) {
+    stop(sprintf("the group column '%s' of newdata has a missing value (NA or empty) in row %d", column,
+                 which(missing)[1L]), call. = FALSE)
+  }
+  as.character(g)
 }

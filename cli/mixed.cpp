@@ -15,14 +15,7 @@ namespace {
 
 /** The group column as dense ids (sorted distinct labels); InputError naming a missing cell's row. */
 arma::uvec GroupIds(const Table& table, const std::string& name, std::vector<std::string>& labels) {
-  const Column& column = table.Get(name);
-  std::vector<std::string> cells(table.NumRows());
-  for (std::size_t i = 0; i < cells.size(); ++i) {
-    if (column.missing[i]) {
-      throw InputError("group column '" + name + "' has a missing value (empty or NA) in row " + std::to_string(i + 1));
-    }
-    cells[i] = column.numeric ? NumberText(column.values[i], "%.15g") : column.text[i];
-  }
+  const std::vector<std::string> cells = GroupCells(table, name);
   labels = cells;
   std::sort(labels.begin(), labels.end());
   labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
@@ -34,6 +27,18 @@ arma::uvec GroupIds(const Table& table, const std::string& name, std::vector<std
 }
 
 }  // namespace
+
+std::vector<std::string> GroupCells(const Table& table, const std::string& name) {
+  const Column& column = table.Get(name);
+  std::vector<std::string> cells(table.NumRows());
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    if (column.missing[i]) {
+      throw InputError("group column '" + name + "' has a missing value (empty or NA) in row " + std::to_string(i + 1));
+    }
+    cells[i] = column.numeric ? NumberText(column.values[i], "%.15g") : column.text[i];
+  }
+  return cells;
+}
 
 void AddMixedOptions(CLI::App& fit, MixedCliArguments& args) {
   fit.add_option("--group", args.group,
@@ -64,6 +69,7 @@ int RunMixedFit(const MixedCliArguments& args, const MixedFitInput& input, const
   MixedOptions options;
   options.placement = PlacementFromName(args.placement);
   options.groupName = args.group;
+  options.groupLabels = labels;
   options.quadratureOrder = static_cast<arma::uword>(args.quadrature);
   options.dimension = static_cast<arma::uword>(args.dimension);
   options.monteCarloSize = static_cast<arma::uword>(args.monteCarlo);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -19,6 +20,12 @@ struct MixedCliArguments {
   int monteCarlo = 0;               // > 0: Monte Carlo EM with this many draws per group
   bool commonVariance = false;      // expert placement: one residual variance
 };
+
+/**
+ * The labels of the group column `name`, one per row, as the fit reads them (numbers as %.15g);
+ * InputError naming the column and row of a missing cell.
+ */
+std::vector<std::string> GroupCells(const Table& table, const std::string& name);
 
 /** Register --group, --random, --quadrature, --random-dim, --monte-carlo, --common-variance on `fit`. */
 void AddMixedOptions(CLI::App& fit, MixedCliArguments& args);

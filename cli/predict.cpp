@@ -5,6 +5,7 @@
 
 #include "arguments.hpp"
 #include "commands.hpp"
+#include "mixed.hpp"
 #include "moest/gate/tree_predict.hpp"
 #include "validators.hpp"
 
@@ -27,6 +28,7 @@ struct PredictArguments {
   std::string dataPath;
   std::string type = "response";
   std::string outputPath;  // empty: stdout
+  std::string level = "conditional";  // mixed models: conditional (the groups' random effects) | population
 };
 
 /** Posterior memberships and densities are evaluated at the observed response. */
@@ -85,11 +87,50 @@ std::string PredictionCsv(PredictionType type, const ModelFile& file, const Data
   return "";  // unreachable: every type is handled above
 }
 
+/**
+ * A mixed-effects model: response, gate (the mixing weights) or experts, at the population level
+ * (random effects at 0) or conditional on the predicted random effects of each row's group (groups
+ * not in the fit fall back to the population level).
+ */
+int RunMixedPredict(const PredictArguments& args, PredictionType type, const ModelFile& file, const Table& table) {
+  const RandomEffectsSection& section = file.randomEffects;
+  if (type != PredictionType::Response && type != PredictionType::Gate && type != PredictionType::Experts) {
+    throw InputError("--type " + args.type + " is not available for mixed-effects models: use response, gate or "
+                     "experts");
+  }
+  ModelFile fixedPart;  // the design columns without the gate placement's u.1..u.d
+  fixedPart.expertTerms = file.expertTerms;
+  fixedPart.gateTerms = file.gateTerms;
+  fixedPart.gateTerms.resize(fixedPart.gateTerms.size() - RandomGateColumns(section));
+  const ModelDesigns designs = DesignsFromTable(fixedPart, table);
+  arma::uvec groupOfRow(table.NumRows());
+  groupOfRow.fill(kUnseenGroup);
+  if (args.level == "conditional") {
+    if (!table.Has(section.group)) {
+      throw InputError("conditional predictions need the group column '" + section.group + "', which data file '" +
+                       args.dataPath + "' lacks (use --level population for random effects at 0)");
+    }
+    groupOfRow = MatchGroups(section, GroupCells(table, section.group));
+  }
+  const arma::mat z = section.placement == "expert" ? DesignFromTermNames(table, section.terms) : arma::mat();
+  const arma::mat response(table.NumRows(), 1, arma::fill::zeros);
+  const Data data(response, designs.expert, designs.gate);
+  const MixedPredictInput input{file.model, section, data, z, groupOfRow};
+  const arma::uword K = file.model.K();
+  std::string csv;
+  if (type == PredictionType::Response) csv = FormatCsv({"mean"}, PredictMixedMean(input));
+  if (type == PredictionType::Gate) csv = FormatCsv(NumberedNames("gate", K), PredictMixedWeights(input));
+  if (type == PredictionType::Experts) csv = FormatCsv(NumberedNames("mean", K), PredictExpertMeans(file.model, data));
+  WriteOutput(args.outputPath, csv);
+  return kExitSuccess;
+}
+
 int RunPredict(const PredictArguments& args) {
   const PredictionType type = kPredictionTypes.at(args.type);
   const ModelFile file = ReadModelFile(args.modelPath);
   const Table table = ReadCsv(args.dataPath);
   RequireDataRows(table, "data file '" + args.dataPath + "'");
+  if (file.randomEffects.present) return RunMixedPredict(args, type, file, table);
   const ModelDesigns designs = DesignsFromTable(file, table);
   arma::mat response(table.NumRows(), 1, arma::fill::zeros);  // only read when NeedsResponse
   if (NeedsResponse(type)) {
@@ -117,13 +158,21 @@ void AddPredictCommand(CLI::App& app, CommandAction& action) {
       "mean.1..mean.K (each expert's mean); classes (multinomial experts) -> prob.<label> per class and class "
       "(the most probable one); branch (tree models, --tree) -> branch.<path> per branch below the root (the sum of "
       "its experts' gate weights; paths 1, 2, 1.2, ... number the branches from the root). posterior and density "
-      "need the response column.");
+      "need the response column. Mixed-effects models (fit --group) offer response, gate and experts: with --level "
+      "conditional (the default) each row uses the predicted random effect of its group (the group column must be "
+      "present; in the expert placement gate gives the group's posterior membership), and rows of groups not seen "
+      "in the fit fall back to the population level; --level population sets every random effect to 0.");
   AddModelArgument(*predict, args->modelPath);
   predict->add_option("data", args->dataPath, "CSV file holding the model's covariate columns")
       ->required()
       ->check(CLI::ExistingFile);
   predict->add_option("-t,--type", args->type, "what to predict")
       ->check(CLI::IsMember(ChoiceNames(kPredictionTypes)))
+      ->capture_default_str();
+  predict->add_option("--level", args->level,
+                      "mixed-effects models: conditional (the groups' predicted random effects) or population (random "
+                      "effects at 0)")
+      ->check(CLI::IsMember({"conditional", "population"}))
       ->capture_default_str();
   AddCsvOutputOption(*predict, args->outputPath);
   BindAction(*predict, action, args, RunPredict);

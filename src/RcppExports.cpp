@@ -56,6 +56,22 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// moe_mixed_predict_cpp
+SEXP moe_mixed_predict_cpp(std::string json, Rcpp::NumericMatrix x_expert, Rcpp::NumericMatrix x_gate, Rcpp::NumericMatrix z, Rcpp::CharacterVector groups, std::string type);
+RcppExport SEXP _moest_moe_mixed_predict_cpp(SEXP jsonSEXP, SEXP x_expertSEXP, SEXP x_gateSEXP, SEXP zSEXP, SEXP groupsSEXP, SEXP typeSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< std::string >::type json(jsonSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x_expert(x_expertSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x_gate(x_gateSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type z(zSEXP);
+    Rcpp::traits::input_parameter< Rcpp::CharacterVector >::type groups(groupsSEXP);
+    Rcpp::traits::input_parameter< std::string >::type type(typeSEXP);
+    rcpp_result_gen = Rcpp::wrap(moe_mixed_predict_cpp(json, x_expert, x_gate, z, groups, type));
+    return rcpp_result_gen;
+END_RCPP
+}
 // moe_model_info
 Rcpp::List moe_model_info(std::string json);
 RcppExport SEXP _moest_moe_model_info(SEXP jsonSEXP) {
@@ -174,6 +190,7 @@ END_RCPP
 static const R_CallMethodDef CallEntries[] = {
     {"_moest_moe_fit_cpp", (DL_FUNC) &_moest_moe_fit_cpp, 10},
     {"_moest_moe_mixed_fit_cpp", (DL_FUNC) &_moest_moe_mixed_fit_cpp, 15},
+    {"_moest_moe_mixed_predict_cpp", (DL_FUNC) &_moest_moe_mixed_predict_cpp, 6},
     {"_moest_moe_model_info", (DL_FUNC) &_moest_moe_model_info, 1},
     {"_moest_moe_predict_cpp", (DL_FUNC) &_moest_moe_predict_cpp, 6},
     {"_moest_moe_simulate_cpp", (DL_FUNC) &_moest_moe_simulate_cpp, 6},

@@ -70,6 +70,7 @@ Rcpp::List moe_mixed_fit_cpp(Rcpp::NumericVector y, Rcpp::NumericMatrix x_expert
   }
   moest::MixedOptions mixedOptions = ToMixedOptions(mixed, group_name);
   mixedOptions.fit = moest_r::ToFitOptions(options, seed);
+  mixedOptions.groupLabels = Rcpp::as<std::vector<std::string>>(labels);
   const moest::Model prototype = moest::Model::Make(expert, gate, xExpert.n_cols, xGate.n_cols,
                                                     static_cast<arma::uword>(K));
   const moest::Data data(yMat, xExpert, xGate, &ids);
@@ -113,4 +114,36 @@ Rcpp::List moe_mixed_fit_cpp(Rcpp::NumericVector y, Rcpp::NumericMatrix x_expert
                             Rcpp::Named("fitted") = moest_r::AsVector(fitted), Rcpp::Named("random") = random,
                             Rcpp::Named("interrupted") = observer.Interrupted(),
                             Rcpp::Named("messages") = observer.Messages());
+}
+
+//' Predictions of a mixed-effects model (internal; use predict()).
+//'
+//' @param json model-file JSON; @param x_expert,x_gate designs without random effects; @param z the
+//' random-effect design (expert placement); @param groups each row's group label, NA for the
+//' population level; @param type "response", "gate" or "experts".
+//' @noRd
+// [[Rcpp::export]]
+SEXP moe_mixed_predict_cpp(std::string json, Rcpp::NumericMatrix x_expert, Rcpp::NumericMatrix x_gate,
+                           Rcpp::NumericMatrix z, Rcpp::CharacterVector groups, std::string type) {
+  const moest::ModelFile file = moest_r::ParseModel(json);
+  const arma::mat xExpert = moest_r::View(x_expert);
+  const arma::mat xGate = moest_r::View(x_gate);
+  const arma::mat zMat = moest_r::View(z);
+  std::vector<std::string> labels(groups.size());
+  std::vector<bool> population(groups.size());
+  for (R_xlen_t i = 0; i < groups.size(); ++i) {
+    population[i] = Rcpp::CharacterVector::is_na(groups[i]);
+    if (!population[i]) labels[i] = Rcpp::as<std::string>(groups[i]);
+  }
+  arma::uvec groupOfRow = moest::MatchGroups(file.randomEffects, labels);
+  for (std::size_t i = 0; i < population.size(); ++i) {
+    if (population[i]) groupOfRow(i) = moest::kUnseenGroup;
+  }
+  const arma::mat response(xExpert.n_rows, 1, arma::fill::zeros);
+  const moest::Data data(response, xExpert, xGate);
+  const moest::MixedPredictInput input{file.model, file.randomEffects, data, zMat, groupOfRow};
+  if (type == "response") return moest_r::AsVector(moest::PredictMixedMean(input));
+  if (type == "gate") return Rcpp::wrap(moest::PredictMixedWeights(input));
+  if (type == "experts") return Rcpp::wrap(moest::PredictExpertMeans(file.model, data));
+  throw moest::InputError("prediction type '" + type + "' is not available for mixed-effects fits");
 }

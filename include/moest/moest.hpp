@@ -28,6 +28,7 @@
 #include "moest/gate/t_density.hpp"
 #include "moest/model/class_probabilities.hpp"
 #include "moest/mixed/fit_mixed.hpp"
+#include "moest/mixed/predict.hpp"
 #include "moest/model/information_criteria.hpp"
 #include "moest/model/label_order.hpp"
 #include "moest/model/model.hpp"

@@ -69,7 +69,7 @@ MixedFit FitMixed(const Model& prototype, const Data& data, const arma::mat& ran
     throw InputError("random slopes in the gate are not supported: use random intercepts (1 | " +
                      options.groupName + ")");
   }
-  const GroupIndex groups = IndexGroups(*data.group, data.N(), options.groupName, slopes);
+  const GroupIndex groups = IndexGroups(*data.group, data.N(), options.groupName, slopes, options.groupLabels);
   if (options.placement == RandomPlacement::Gate) return FitRandomGate(prototype, data, groups, options, observer);
   return FitRandomExpert(prototype, data, randomDesign, groups, options, observer);
 }

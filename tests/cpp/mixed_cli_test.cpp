@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "mixed_support.hpp"
 
 namespace {
@@ -68,6 +70,52 @@ TEST_F(MixedCli, GatePlacementWritesAVersion2ModelThatSummaryReads) {
   EXPECT_NE(summary.out.find("u.1"), std::string::npos) << summary.out;
 }
 
+TEST_F(MixedCli, PredictOnAMixedModelIsConditionalForSeenGroupsAndPopulationOtherwise) {
+  ASSERT_EQ(Run({"fit", "grouped.csv", "--formula", "y ~ x", "-K", "2", "--group", "school", "--starts", "2", "-q",
+                 "-o", "model.json"})
+                .exitCode,
+            0);
+  // School 10 is in the fit, school 7 is not: the same x gives different means for 10 only.
+  std::ofstream(dir_ / "new.csv") << "x,school\n0.25,10\n0.25,7\n";
+  const Outcome conditional = Run({"predict", "model.json", "new.csv"});
+  ASSERT_EQ(conditional.exitCode, 0) << conditional.err;
+  const Outcome population = Run({"predict", "model.json", "new.csv", "--level", "population"});
+  ASSERT_EQ(population.exitCode, 0) << population.err;
+  const auto values = [](const std::string& csv) {
+    std::vector<double> out;
+    std::size_t begin = csv.find('\n') + 1;
+    while (begin < csv.size()) {
+      const std::size_t end = csv.find('\n', begin);
+      out.push_back(std::stod(csv.substr(begin, end - begin)));
+      begin = end == std::string::npos ? csv.size() : end + 1;
+    }
+    return out;
+  };
+  const std::vector<double> c = values(conditional.out), p = values(population.out);
+  ASSERT_EQ(c.size(), 2u) << conditional.out;
+  ASSERT_EQ(p.size(), 2u) << population.out;
+  EXPECT_EQ(c[1], p[1]);          // an unseen group falls back to the population level
+  EXPECT_EQ(p[0], p[1]);          // population level: the group does not matter
+  EXPECT_GT(std::abs(c[0] - p[0]), 1e-4);
+  const Outcome gate = Run({"predict", "model.json", "new.csv", "--type", "gate"});
+  ASSERT_EQ(gate.exitCode, 0) << gate.err;
+  EXPECT_EQ(gate.out.substr(0, gate.out.find('\n')), "gate.1,gate.2");
+  // Bad input: no group column for conditional predictions, a missing id, an unsupported type.
+  std::ofstream(dir_ / "nogroup.csv") << "x\n0.25\n";
+  Outcome bad = Run({"predict", "model.json", "nogroup.csv"});
+  EXPECT_EQ(bad.exitCode, 2);
+  EXPECT_NE(bad.err.find("need the group column 'school'"), std::string::npos) << bad.err;
+  EXPECT_EQ(Run({"predict", "model.json", "nogroup.csv", "--level", "population"}).exitCode, 0);
+  std::ofstream(dir_ / "gap.csv") << "x,school\n0.25,10\n0.5,\n";
+  bad = Run({"predict", "model.json", "gap.csv"});
+  EXPECT_EQ(bad.exitCode, 2);
+  EXPECT_NE(bad.err.find("group column 'school' has a missing value (empty or NA) in row 2"), std::string::npos)
+      << bad.err;
+  bad = Run({"predict", "model.json", "new.csv", "--type", "posterior"});
+  EXPECT_EQ(bad.exitCode, 2);
+  EXPECT_NE(bad.err.find("not available for mixed-effects models"), std::string::npos) << bad.err;
+}
+
 TEST_F(MixedCli, ExpertPlacementPrintsVarianceComponents) {
   const Outcome fit = Run({"fit", "grouped.csv", "--formula", "y ~ x | 1", "-K", "2", "--group", "school",
                            "--random", "expert", "--starts", "2"});
@@ -86,7 +134,16 @@ TEST_F(MixedCli, BadGroupColumnsAreClearErrors) {
                                        "1,0.4,a\n2,0.6,a\n7,0.3,a\n";
   result = Run({"fit", "one.csv", "--formula", "y ~ x | 1", "-K", "2", "--group", "school"});
   EXPECT_EQ(result.exitCode, 2);
-  EXPECT_NE(result.err.find("group column 'school' has a single group"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("group column 'school' has a single group ('a')"), std::string::npos) << result.err;
+  // Groups are named by their labels in the file, not by an internal index.
+  std::ofstream(dir_ / "labelled.csv") << "y,x,school\n1,0.1,north\n2,0.2,north\n3,0.3,south\n1,0.5,south\n"
+                                           "5,0.1,west\n2,1,west\n4,0.6,east\n3,0.8,east\n6,0.7,north\n"
+                                           "2,0.9,south\n1,0.4,west\n7,0.2,east\n";
+  result = Run({"fit", "labelled.csv", "--formula", "y ~ x | x", "-K", "2", "--group", "school", "--random",
+                "expert"});
+  EXPECT_EQ(result.exitCode, 2);
+  EXPECT_NE(result.err.find("varies within group 'east' of 'school' (rows 7 and 8)"), std::string::npos)
+      << result.err;
   result = Run({"fit", "grouped.csv", "--formula", "y ~ x", "-K", "2", "--group", "nosuch"});
   EXPECT_EQ(result.exitCode, 2);
   EXPECT_NE(result.err.find("nosuch"), std::string::npos) << result.err;

@@ -22,7 +22,32 @@ struct Case {
 TEST(MixedInput, SingleGroupIsRefused) {
   Case c;
   c.d.group.fill(4);
-  EXPECT_NE(c.Run(c.d.ones).find("group column 'school' has a single group"), std::string::npos);
+  EXPECT_NE(c.Run(c.d.ones).find("group column 'school' has a single group ('4')"), std::string::npos);
+}
+
+TEST(MixedInput, MessagesNameGroupsByTheirLabels) {
+  Case c;
+  // Ids 0..G-1 index the labels the user wrote; messages must show the label, never the id.
+  c.d.group.fill(0);
+  c.options.groupLabels = {"Ashby"};
+  std::string message = c.Run(c.d.ones);
+  EXPECT_NE(message.find("has a single group ('Ashby')"), std::string::npos) << message;
+  c.d.group = arma::regspace<arma::uvec>(0, c.d.y.n_rows - 1) / 5;  // 20 groups of 5
+  c.d.group(7) = 20;                                                // a 21st group of one row
+  std::vector<std::string> labels;
+  for (int g = 0; g < 21; ++g) labels.push_back("school-" + std::string(1, char('a' + g)));
+  c.options.groupLabels = labels;
+  c.options.placement = RandomPlacement::Expert;
+  c.prototype = Model::Make("gaussian", "softmax", 2, 1, 2);
+  const arma::mat ones(c.d.y.n_rows, 1, arma::fill::ones);
+  message = ErrorOf([&] { FitMixed(c.prototype, Data(c.d.y, c.d.x, ones, &c.d.group), c.d.x, c.options, c.observer); });
+  EXPECT_NE(message.find("group 'school-u' of column 'school' has a single row (row 8)"), std::string::npos) << message;
+  c.d.group(7) = 1;
+  message = c.Run(c.d.ones);
+  EXPECT_NE(message.find("varies within group 'school-a' of 'school'"), std::string::npos) << message;
+  c.options.groupLabels = {"only-one"};
+  message = c.Run(c.d.ones);
+  EXPECT_NE(message.find("a group id has no label"), std::string::npos) << message;
 }
 
 TEST(MixedInput, SlopesNeedTwoRowsPerGroup) {
@@ -33,7 +58,7 @@ TEST(MixedInput, SlopesNeedTwoRowsPerGroup) {
   const arma::mat ones(c.d.y.n_rows, 1, arma::fill::ones);
   const std::string message =
       ErrorOf([&] { FitMixed(c.prototype, Data(c.d.y, c.d.x, ones, &c.d.group), c.d.x, c.options, c.observer); });
-  EXPECT_NE(message.find("group 999 of column 'group' has a single row (row 1)"), std::string::npos) << message;
+  EXPECT_NE(message.find("group '999' of column 'group' has a single row (row 1)"), std::string::npos) << message;
 }
 
 TEST(MixedInput, MissingGroupColumnAndWrongLength) {
@@ -58,7 +83,7 @@ TEST(MixedInput, GatePlacementRefusesSlopesAndOtherGates) {
 TEST(MixedInput, ExpertPlacementNeedsGaussianExpertsAndGroupLevelGate) {
   Case c;
   c.options.placement = RandomPlacement::Expert;
-  EXPECT_NE(c.Run(c.d.ones).find("gate design column 2 varies within group 10 of 'school'"), std::string::npos);
+  EXPECT_NE(c.Run(c.d.ones).find("gate design column 2 varies within group '10' of 'school'"), std::string::npos);
   c.prototype = Model::Make("poisson", "softmax", 2, 2, 2);
   EXPECT_NE(c.Run(c.d.ones).find("need Gaussian experts"), std::string::npos);
   EXPECT_NE(ErrorOf([] { PlacementFromName("both"); }).find("'gate' or 'expert'"), std::string::npos);

@@ -27,30 +27,35 @@ regmix_mixed_loglik <- function(y, x, lambda, mu, R, sigma) {
 
 test_that("random effects in the experts match mixtools::regmixEM.mixed on its own example", {
   skip_if_not_installed("mixtools")
-  skip(paste("unfinished: on this example moest's EM stopped at its 1000-iteration cap 0.04 below",
-             "mixtools' log-likelihood (epsilon 1e-8), and the comparison takes minutes"))
   data("RanEffdata", package = "mixtools", envir = environment())
   x <- lapply(RanEffdata[1:20], function(d) matrix(d[, 2:3], ncol = 2))
   y <- lapply(RanEffdata[1:20], function(d) matrix(d[, 1], ncol = 1))
+  # mixtools' example as on its help page (epsilon 1e-2). At epsilon 1e-8 mixtools 2.0.0 runs 21
+  # minutes into its 10000-iteration cap (not converged, still gaining 4.4e-8 per iteration) at
+  # -1146.78891674: that figure, recorded on 2026-12-07, is checked as well.
   set.seed(100)
   mt <- suppressMessages(mixtools::regmixEM.mixed(
     y, x, sigma = 2, arb.sigma = FALSE, lambda = c(0.45, 0.55), mu = matrix(c(0, 4, 100, 12), 2, 2),
-    R = list(diag(1, 2), diag(1, 2)), addintercept.random = FALSE, epsilon = 1e-8))
+    R = list(diag(1, 2), diag(1, 2)), addintercept.random = FALSE, epsilon = 1e-2))
+  mixtools_tight <- -1146.78891674
   # Same model: our likelihood formula at mixtools' estimates gives mixtools' log-likelihood.
   at_mt <- regmix_mixed_loglik(y, x, mt$lambda, mt$mu, mt$R, mt$sigma)
   expect_equal(at_mt, mt$loglik, tolerance = 1e-6)
   d <- data.frame(y = unlist(y), x = unlist(lapply(x, function(m) m[, 2])),
                   id = rep(seq_along(y), vapply(y, length, 1L)))
-  fit <- moe(y ~ x + (x | id) | 1, data = d, K = 2, seed = 1, starts = 5,
-             control = moe_control(tol = 1e-10), mixed = list(common_variance = TRUE))
+  # Component 1's random-effect covariance tends to singularity, where EM creeps: the AECM cycle
+  # (GLS fixed effects) passes mixtools' 10000-iteration value at tol 1e-11 (about 20000 iterations;
+  # at tol 1e-9 it stops after 1950 iterations 0.0018 below it). README: the figures.
+  fit <- moe(y ~ x + (x | id) | 1, data = d, K = 2, seed = 1, starts = 1,
+             control = moe_control(tol = 1e-11, max_iter = 25000), mixed = list(common_variance = TRUE))
   expect_s3_class(fit, "moe_mixed")
+  expect_equal(fit$status, "converged")
   expect_equal(fit$random$placement, "expert")
-  # Figures recorded in README: mixtools -1146.99 (epsilon 1e-2 in its example), see below for 1e-8.
-  expect_gte(as.numeric(logLik(fit)), mt$loglik - 1e-6 * abs(mt$loglik))
+  expect_gte(as.numeric(logLik(fit)), mt$loglik)
+  expect_gte(as.numeric(logLik(fit)), mixtools_tight)
   # Our estimates evaluated by the independent R formula give our log-likelihood.
   vc <- VarCorr(fit)
-  lambda <- colMeans(fit$random$group_posterior)
-  pi2 <- plogis(fit$coefficients$gate[1, 2])
+  pi2 <- plogis(fit$coefficients$gate[1, 2] - fit$coefficients$gate[1, 1])
   ours <- regmix_mixed_loglik(y, x, c(1 - pi2, pi2), fit$coefficients$experts,
                               list(vc$Comp.1, vc$Comp.2), fit$coefficients$sigma[[1]])
   expect_equal(ours, as.numeric(logLik(fit)), tolerance = 1e-8)
@@ -79,7 +84,47 @@ test_that("random effects in the gate raise the likelihood and are reported", {
   expect_output(print(summary(fit)), "Random logit shifts against Comp.1")
   expect_output(print(fit), "adaptive Gauss-Hermite, 15 nodes per group")
   expect_equal(length(fitted(fit)), nrow(d))
-  expect_error(predict(fit, d), "not available for mixed-effects fits")
+})
+
+test_that("predict() of mixed fits: conditional for seen groups, population level for new ones", {
+  d <- simulate_gate_groups(G = 30, seed = 6)
+  fit <- moe(y ~ x | x + (1 | school), data = d, K = 2, seed = 1, starts = 2)
+  expect_equal(unname(predict(fit)), unname(fitted(fit)), tolerance = 1e-12)
+  new <- data.frame(x = c(0.3, 0.3, NA), school = c("s1", "unknown", "s1"))
+  cond <- predict(fit, new)
+  pop <- predict(fit, new, level = "population")
+  expect_equal(cond[[2]], pop[[2]])
+  expect_equal(pop[[1]], pop[[2]])
+  expect_true(is.na(cond[[3]]))
+  # By hand: softmax((1, x, u) %*% gate) weights on the expert means, u the group's predicted effect.
+  u <- ranef(fit)["s1", 1]
+  mu <- predict(fit, new, type = "experts")[1, ]
+  for (case in list(list(u = u, value = cond[[1]]), list(u = 0, value = pop[[1]]))) {
+    eta <- drop(c(1, 0.3, case$u) %*% fit$coefficients$gate)
+    g <- exp(eta) / sum(exp(eta))
+    expect_equal(case$value, sum(g * mu), tolerance = 1e-10)
+  }
+  expect_gt(abs(cond[[1]] - pop[[1]]), 1e-3)
+  gate <- predict(fit, new, type = "gate")
+  expect_equal(dim(gate), c(3L, 2L))
+  expect_equal(rowSums(gate[1:2, ]), c(1, 1), ignore_attr = TRUE)
+
+  # The expert placement: a seen group keeps its posterior membership and its random intercept.
+  fe <- moe(y ~ x + (1 | school), data = d, K = 2, seed = 1, starts = 2)
+  expect_equal(unname(predict(fe)), unname(fitted(fe)), tolerance = 1e-12)
+  ce <- predict(fe, new)
+  pe <- predict(fe, new, level = "population")
+  mu <- predict(fe, new, type = "experts")[1, ]
+  post <- attr(ranef(fe), "posterior")["s1", ]
+  expect_equal(ce[[1]], sum(post * mu) + ranef(fe)["s1", 1], tolerance = 1e-10)
+  expect_equal(ce[[2]], pe[[2]])
+  expect_equal(unname(predict(fe, new, type = "gate")[1, ]), unname(post), tolerance = 1e-12)
+
+  expect_error(predict(fit, data.frame(x = 0.1)), "need the group column 'school' in newdata")
+  expect_equal(length(predict(fit, data.frame(x = 0.1), level = "population")), 1L)
+  expect_error(predict(fit, data.frame(x = c(0.1, 0.2), school = c("s1", NA))),
+               "'school' of newdata has a missing value \\(NA or empty\\) in row 2")
+  expect_error(predict(fit, new, type = "posterior"), "should be one of")
 })
 
 test_that("with the variance fixed at zero the gate placement equals the plain fit", {
@@ -104,7 +149,7 @@ test_that("bad grouping input gives clear errors", {
   d <- simulate_gate_groups(G = 10, seed = 5)
   one <- transform(d, school = "a")
   expect_error(moe(y ~ x | x + (1 | school), data = one, K = 2, starts = 1),
-               "group column 'school' has a single group")
+               "group column 'school' has a single group \\('a'\\)")
   na <- d
   na$school[7] <- NA
   expect_error(moe(y ~ x | x + (1 | school), data = na, K = 2, starts = 1),
@@ -116,12 +161,17 @@ test_that("bad grouping input gives clear errors", {
   single <- d
   single$school[1] <- "alone"
   expect_error(moe(y ~ x + (x | school) | 1, data = single, K = 2, starts = 1),
-               "group alone|single row \\(row 1\\)")
+               "group 'alone' of column 'school' has a single row \\(row 1\\)")
   expect_error(moe(y ~ x | x + (1 | nosuch), data = d, K = 2, starts = 1),
                "'nosuch' is not a column")
   expect_error(moe(y ~ x | x, data = d, K = 2, random = "gate"), "needs a random-effect term")
   expect_error(moe(y ~ x | x + (x | school), data = d, K = 2, starts = 1),
                "random slopes in the gate are not supported")
   expect_error(moe(y ~ x + (1 | school) | x, data = d, K = 2, starts = 1),
-               "varies within group")
+               "varies within group 's1' of 'school' \\(rows 1 and 2\\)")
+  # Numeric group ids are named as written, not by their position among the groups.
+  numeric <- transform(d, school = 100 + 7 * as.integer(factor(school)))
+  numeric$school[4] <- 5
+  expect_error(moe(y ~ x + (x | school) | 1, data = numeric, K = 2, starts = 1),
+               "group '5' of column 'school' has a single row \\(row 4\\)")
 })

@@ -12,15 +12,22 @@ struct GroupIndex {
   arma::uvec ofRow;                // n: the dense group index 0..G-1 of each row
   std::vector<arma::uvec> members; // G: the rows of each group, ascending
   arma::uvec labels;               // G: the caller's id of each dense group (sorted ascending)
+  std::vector<std::string> names;  // G: each group's label as the user wrote it (for messages)
 
   arma::uword G() const { return members.size(); }
 };
 
+/** The label of caller id `id`: names[id] when `names` covers it, otherwise the number. */
+std::string GroupLabelOf(const std::vector<std::string>& names, arma::uword id);
+
 /**
- * Index the group ids of n rows. InputError naming `column` when the lengths differ, when there is a
- * single group, or (with `needTwoPerGroup`, e.g. for random slopes) when a group has one member.
+ * Index the group ids of n rows; `names` (optional) gives the label of each id, as the user wrote it,
+ * so that messages name groups by label. InputError naming `column` (and the group's label) when the
+ * lengths differ, when there is a single group, or (with `needTwoPerGroup`, e.g. for random slopes)
+ * when a group has one member.
  */
-GroupIndex IndexGroups(const arma::uvec& ids, arma::uword n, const std::string& column, bool needTwoPerGroup);
+GroupIndex IndexGroups(const arma::uvec& ids, arma::uword n, const std::string& column, bool needTwoPerGroup,
+                       const std::vector<std::string>& names = {});
 
 /** Sum the n values `v` within each group: a G-vector. */
 arma::vec SumByGroup(const GroupIndex& groups, const arma::vec& v);

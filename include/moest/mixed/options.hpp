@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "moest/arma.hpp"
 #include "moest/options.hpp"
@@ -22,6 +23,8 @@ RandomPlacement PlacementFromName(const std::string& name);
 struct MixedOptions {
   RandomPlacement placement = RandomPlacement::Gate;
   std::string groupName = "group";  // the group column, named in messages
+  std::vector<std::string> groupLabels;  // the label of each group id as the user wrote it (messages
+                                         // name groups by it); empty: ids are named by number
   // Gate placement.
   arma::uword dimension = 1;        // random effects per group (random intercepts u_i in R^d)
   arma::uword quadratureOrder = 15; // Gauss-Hermite nodes per dimension (tensor grid, d <= 3)
