@@ -141,6 +141,10 @@ FitResult RunEm(Model model, const Data& data, const arma::mat& start, const EmO
     stats.message = "converged with a variance at its floor (" + report.note +
                     "): the likelihood is unbounded there, so this is a degenerate solution";
   }
+  if (report.separated && stats.status == FitStatus::Converged) {
+    stats.message += "; the classes are perfectly separated in a component (fitted probabilities numerically 0 or "
+                     "1), so the maximum-likelihood estimates do not exist and its coefficients are arbitrary";
+  }
   stats.objective = model.gate().IsJoint() ? "joint" : "conditional";
   stats.conditionalLogLikelihood =
       model.gate().IsJoint() ? model.ConditionalLogLikelihood(data) : stats.logLikelihood;

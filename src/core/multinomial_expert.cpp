@@ -95,6 +95,9 @@ StepReport MultinomialExpert::FitWeighted(const Data& data, const arma::vec& wei
   report = NewtonReport(outcome, theta, "multinomial", total, "(are the classes separable?)");
   if (report.singular) return report;
   eta_ = arma::reshape(theta, p, m);
+  // Fitted probabilities of the observed classes all numerically 1: the classes are separated by the
+  // design, the likelihood rises towards 0 without a maximum, and the coefficients are arbitrary.
+  report.separated = objective(theta) > -1e-6 * total;
   return report;
 }
 

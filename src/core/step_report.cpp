@@ -6,6 +6,7 @@ void StepReport::Merge(const StepReport& other) {
   varianceFloorBound = varianceFloorBound || other.varianceFloorBound;
   innerCapHit = innerCapHit || other.innerCapHit;
   singular = singular || other.singular;
+  separated = separated || other.separated;
   if (!other.note.empty()) note = note.empty() ? other.note : note + "; " + other.note;
 }
 

@@ -141,6 +141,10 @@ TEST(Stress, PerfectlySeparatedClassesForTheMultinomialExpert) {
     const FitResult fit = Fit(prototype, Data(y, x, x), options, silent);
     ExpectHonest(fit, "separated classes, K = " + std::to_string(K));
     EXPECT_TRUE(AllFinite(fit.model)) << "K = " << K << ", status " << StatusName(fit.stats.status);
+    // A fit that stops as converged says that the estimates do not exist.
+    if (fit.stats.status == FitStatus::Converged) {
+      EXPECT_NE(fit.stats.message.find("perfectly separated"), std::string::npos) << fit.stats.message;
+    }
   }
 }
 
