@@ -143,11 +143,7 @@ std::string Describe(const TermList& terms) {
       out += (j ? " + " : "") + terms.terms[j].Label();
       continue;
     }
-    const std::string& name = terms.terms[j].column;
-    // Quote what would not read back as this name bare: symbols, spaces, "0", "1", ".".
-    const bool plain = name.find_first_of(" \t\r+-|~`()*:^/") == std::string::npos && name != "0" && name != "1" &&
-                       name != ".";
-    out += (j ? " + " : "") + (plain ? name : "`" + name + "`");
+    out += (j ? " + " : "") + FormulaName(terms.terms[j].column);
   }
   return out + offset;
 }
@@ -182,13 +178,12 @@ Formula ParseFormula(const std::string& text) {
       throw InputError("formula '" + text + "': an offset belongs to the expert part (before '|'), not the gate's");
     }
   }
-  for (const Term& term : formula.expert.terms) {
-    const std::string& name = term.column;
-    if (name == formula.response) throw InputError("formula '" + text + "' uses the response '" + name + "' as a covariate");
-  }
-  for (const Term& term : formula.gate.terms) {
-    const std::string& name = term.column;
-    if (name == formula.response) throw InputError("formula '" + text + "' uses the response '" + name + "' as a covariate");
+  for (const TermList* part : {&formula.expert, &formula.gate}) {
+    for (const Term& term : part->terms) {
+      if (term.column == formula.response) {
+        throw InputError("formula '" + text + "' uses the response '" + term.column + "' as a covariate");
+      }
+    }
   }
   formula.hasGatePart = bar != std::string::npos;
   formula.text = FormulaText(formula);

@@ -27,9 +27,7 @@ std::string OffsetColumn(const std::string& raw, const std::string& text, const 
 }  // namespace
 
 std::string OffsetTerm::Expression() const {
-  const bool plain = column.find_first_of(" \t\r+-|~`()*:^/,") == std::string::npos;
-  const std::string name = plain ? column : "`" + column + "`";
-  return log ? "log(" + name + ")" : name;
+  return log ? "log(" + FormulaName(column) + ")" : FormulaName(column);
 }
 
 OffsetTerm ParseOffsetExpression(const std::string& text, const std::string& context) {

@@ -56,12 +56,15 @@ arma::mat RowScores(const Model& model, const Data& data) {
   arma::mat scores;
   arma::mat y, xExpert, xGate;
   arma::uvec group;
+  arma::vec offset;
   for (arma::uword i = 0; i < n; ++i) {
     y = data.y.row(i);
     xExpert = data.xExpert.row(i);
     xGate = data.xGate.row(i);
     if (data.group != nullptr) group = data.group->subvec(i, i);
-    const Data row(y, xExpert, xGate, data.group != nullptr ? &group : nullptr);
+    if (data.offset != nullptr) offset = data.offset->subvec(i, i);
+    const Data row(y, xExpert, xGate, data.group != nullptr ? &group : nullptr,
+                   data.offset != nullptr ? &offset : nullptr);
     const arma::vec score = CompleteDataGradient(model, row, r.row(i));
     if (i == 0) scores.set_size(n, score.n_elem);
     scores.row(i) = score.t();

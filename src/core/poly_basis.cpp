@@ -3,12 +3,12 @@
 #include <cmath>
 
 #include "moest/errors.hpp"
+#include "moest/io/text.hpp"
 
 namespace moest {
 
 std::string PolyLabel(const std::string& column, arma::uword degree, bool raw) {
-  const bool plain = column.find_first_of(" \t\r+-|~`()*:^/,") == std::string::npos;
-  return "poly(" + (plain ? column : "`" + column + "`") + ", " + std::to_string(degree) +
+  return "poly(" + FormulaName(column) + ", " + std::to_string(degree) +
          (raw ? ", raw = TRUE)" : ")");
 }
 

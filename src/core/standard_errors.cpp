@@ -145,7 +145,7 @@ StandardErrors ComputeStandardErrors(const Model& model, const Data& data, const
     se.vcov = J * packedCovariance * J.t();
     se.vcov = 0.5 * (se.vcov + se.vcov.t());
     if (type == StandardErrorType::Sandwich) {
-      const arma::mat scores = arma::mat(RowScores(model, data)).cols(moving);
+      const arma::mat scores = RowScores(model, data).cols(moving);
       const arma::mat meat = scores.t() * scores;
       const arma::mat sandwich = packedCovariance * meat * packedCovariance;
       se.observedVcov = se.vcov;

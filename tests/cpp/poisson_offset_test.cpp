@@ -8,6 +8,7 @@
 
 #include "cli_process_support.hpp"
 #include "moest/io/number_text.hpp"
+#include "moest/model/packing.hpp"
 #include "test_support.hpp"
 
 namespace moest {
@@ -66,6 +67,14 @@ TEST(PoissonOffset, GradientMatchesFiniteDifferences) {
   expert.GradLogDensity(d.View(), c, with);
   expert.GradLogDensity(Data(d.y, d.x, d.x), c, without);
   EXPECT_GT(arma::abs(with - without).max(), 1.0);
+}
+
+TEST(PoissonOffset, RowScoresOfTheSandwichKeepTheOffset) {
+  const ExposureData d(300, 6);
+  const arma::mat scores = RowScores(d.truth, d.View());
+  arma::vec gradient;
+  LogLikelihoodGradient(d.truth, d.View(), gradient);
+  EXPECT_LT(arma::abs(arma::sum(scores, 0).t() - gradient).max(), 1e-8 * std::max(1.0, arma::abs(gradient).max()));
 }
 
 TEST(PoissonOffset, WeightedFitSolvesTheWeightedScoreEquations) {
