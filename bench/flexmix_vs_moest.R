@@ -1,38 +1,58 @@
-# Softmax-gated Gaussian MoE, K = 3, one covariate: moest against flexmix on the same data, from the
-# same starting partition, in the same R session. Prints seconds, EM iterations and log-likelihood of
-# both and the speed ratio. Run from the repository root after `make rpkg`:
-#   OPENBLAS_NUM_THREADS=1 R_LIBS=build/Rlib Rscript bench/flexmix_vs_moest.R [n ...]
+# Softmax-gated Gaussian MoE, K = 3: moest against flexmix on the same data, from the same starting
+# partition, in the same R session. Prints seconds, EM iterations and log-likelihood of both and the
+# speed ratios, for moest with its default standard errors and diagnostics and with se = "none" (EM
+# only, as flexmix() itself: flexmix forms its standard errors later, in refit()). Run from the
+# repository root after `make rpkg`:
+#   OPENBLAS_NUM_THREADS=1 R_LIBS=build/Rlib Rscript bench/flexmix_vs_moest.R [p] [n ...]
+# p is the number of covariates (the first drives the gate; all enter the experts and the gate).
 suppressPackageStartupMessages({
   library(moest)
   library(flexmix)
 })
 args <- commandArgs(trailingOnly = TRUE)
-sizes <- if (length(args)) as.numeric(args) else c(1e4, 1e5)
+p <- if (length(args)) as.integer(args[1]) else 1L
+sizes <- if (length(args) > 1) as.numeric(args[-1]) else c(1e4, 1e5)
 
-simulate_k3 <- function(n, seed) {
+simulate_k3 <- function(n, p, seed) {
   set.seed(seed)
-  x <- runif(n, -1, 1)
+  X <- matrix(runif(n * p, -1, 1), n, p, dimnames = list(NULL, paste0("x", seq_len(p))))
+  x <- X[, 1]
   eta <- cbind(0, 0.5 + 3 * x, -0.5 - 3 * x)
   g <- exp(eta) / rowSums(exp(eta))
-  z <- apply(g, 1, function(p) sample.int(3, 1, prob = p))
+  u <- runif(n)
+  z <- 1L + (u > g[, 1]) + (u > g[, 1] + g[, 2])
   y <- c(2, -2, 0)[z] + c(1, 2, -3)[z] * x + rnorm(n) * c(0.3, 0.4, 0.25)[z]
-  data.frame(x = x, y = y)
+  if (p > 1) y <- y + drop(X[, -1, drop = FALSE] %*% seq(0.5, by = 0.25, length.out = p - 1))
+  data.frame(y = y, X)
 }
 
+# CPU seconds (user + system) of the call: both fits run on one thread, and CPU time is what a loaded
+# machine inflates least. The wall-clock seconds are printed too.
+cpu_and_wall <- function(expr) {
+  t <- system.time(expr)
+  c(cpu = t[["user.self"]] + t[["sys.self"]], wall = t[["elapsed"]])
+}
 rows <- list()
 for (n in sizes) {
-  d <- simulate_k3(n, seed = 1)
+  d <- simulate_k3(n, p, seed = 1)
+  rhs <- paste(paste0("x", seq_len(p)), collapse = " + ")
   set.seed(2)
   cl <- sample.int(3, n, replace = TRUE)
-  t_flex <- system.time(
-    f <- flexmix(y ~ x, data = d, k = 3, cluster = cl, model = FLXMRglm(),
-                 concomitant = FLXPmultinom(~ x))
-  )[["elapsed"]]
-  t_moe <- system.time(m <- moe(y ~ x | x, data = d, K = 3, cluster = cl, starts = 1))[["elapsed"]]
+  t_flex <- cpu_and_wall(
+    f <- flexmix(as.formula(paste("y ~", rhs)), data = d, k = 3, cluster = cl, model = FLXMRglm(),
+                 concomitant = FLXPmultinom(as.formula(paste("~", rhs))))
+  )
+  form <- as.formula(paste("y ~", rhs, "|", rhs))
+  t_moe <- cpu_and_wall(m <- moe(form, data = d, K = 3, cluster = cl, starts = 1))
+  t_bare <- cpu_and_wall(b <- moe(form, data = d, K = 3, cluster = cl, starts = 1,
+                             control = moe_control(se = "none")))
+  stopifnot(isTRUE(all.equal(logLik(m), logLik(b))))
   rows[[length(rows) + 1]] <- data.frame(
-    n = n, flexmix_s = t_flex, flexmix_iter = f@iter, flexmix_loglik = as.numeric(logLik(f)),
-    moest_s = t_moe, moest_iter = m$iterations, moest_loglik = as.numeric(logLik(m)),
-    ratio = t_flex / t_moe)
+    p = p, n = n, flexmix_cpu = t_flex[["cpu"]], flexmix_wall = t_flex[["wall"]], flexmix_iter = f@iter,
+    flexmix_loglik = as.numeric(logLik(f)), moest_cpu = t_moe[["cpu"]], moest_wall = t_moe[["wall"]],
+    moest_none_cpu = t_bare[["cpu"]], moest_none_wall = t_bare[["wall"]], moest_iter = m$iterations,
+    moest_loglik = as.numeric(logLik(m)), ratio_cpu = t_flex[["cpu"]] / t_moe[["cpu"]],
+    ratio_none_cpu = t_flex[["cpu"]] / t_bare[["cpu"]], ratio_none_wall = t_flex[["wall"]] / t_bare[["wall"]])
   print(rows[[length(rows)]], digits = 10, row.names = FALSE)
 }
 cat("\nMachine:", Sys.info()[["machine"]], "-", parallel::detectCores(), "cores;",

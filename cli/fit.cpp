@@ -177,7 +177,7 @@ int RunFit(const FitArguments& rawArgs) {
   options.labelOrder = LabelOrderFromName(args.labelOrder);
   options.em.rule = args.stopping == "aitken" ? StoppingRule::Aitken : StoppingRule::Relative;
   options.em.variant = EmVariantFromName(args.emVariant);
-  options.standardErrorType = StandardErrorTypeFromName(args.standardErrors);
+  SetStandardErrorChoice(options, args.standardErrors);
   const Model prototype = Model::Make(input.expertFamily, args.gateFamily, input.expert.x.n_cols,
                                       input.gate.x.n_cols, K);
   if (!args.mixed.group.empty()) {
@@ -324,8 +324,10 @@ void AddFitCommand(CLI::App& app, CommandAction& action) {
       ->capture_default_str();
   fit->add_option("--se", args->standardErrors,
                   "standard errors: observed (inverse observed information) or sandwich (H^-1 B H^-1 with B "
-                  "the sum of the per-row score outer products, robust to misspecification)")
-      ->check(CLI::IsMember({"observed", "sandwich"}))
+                  "the sum of the per-row score outer products, robust to misspecification) or none (no "
+                  "information matrices: the fastest fit, without standard errors or the fraction of missing "
+                  "information)")
+      ->check(CLI::IsMember({"observed", "sandwich", "none"}))
       ->capture_default_str();
   fit->add_option("--label-order", args->labelOrder,
                   "order of the components in the output: none, expert (increasing expert intercept) or gate "

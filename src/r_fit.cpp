@@ -68,7 +68,7 @@ moest::FitOptions ToFitOptions(const Rcpp::List& options, double seed) {
   if (options.containsElementNamed("short_em_iter")) fit.shortEm.iterations = Rcpp::as<int>(options["short_em_iter"]);
   if (options.containsElementNamed("em")) fit.em.variant = moest::EmVariantFromName(Rcpp::as<std::string>(options["em"]));
   if (options.containsElementNamed("se")) {
-    fit.standardErrorType = moest::StandardErrorTypeFromName(Rcpp::as<std::string>(options["se"]));
+    moest::SetStandardErrorChoice(fit, Rcpp::as<std::string>(options["se"]));
   }
   if (options.containsElementNamed("one_step")) fit.oneStep = Rcpp::as<bool>(options["one_step"]);
   if (options.containsElementNamed("fix")) fit.fixed = Rcpp::as<std::vector<std::string>>(options["fix"]);

@@ -6,6 +6,7 @@
 
 #include "moest/io/number_text.hpp"
 #include "moest/model/packing.hpp"
+#include "moest/solver/information_columns.hpp"
 #include "moest/solver/standard_errors.hpp"
 
 namespace moest {
@@ -21,32 +22,43 @@ double Median(std::vector<double> values) {
 
 }  // namespace
 
-arma::mat CompleteInformation(const Model& model, const Data& data, double step) {
+arma::mat CompleteInformation(const Model& model, const Data& data, double step, int threads) {
   arma::mat r;
   model.LogLikelihood(data, &r);
-  Model probe = model;
-  const arma::vec theta = PackModel(model);
-  const arma::uword m = theta.n_elem;
-  arma::mat information(m, m);
-  for (arma::uword j = 0; j < m; ++j) {
-    const double h = step * std::max(1.0, std::abs(theta[j]));
-    arma::vec shifted = theta;
-    shifted[j] = theta[j] + h;
-    UnpackModel(probe, shifted);
-    const arma::vec up = CompleteDataGradient(probe, data, r);
-    shifted[j] = theta[j] - h;
-    UnpackModel(probe, shifted);
-    information.col(j) = -(up - CompleteDataGradient(probe, data, r)) / (2.0 * h);
+  // Q is a sum of a gate term and one term per expert with disjoint parameters, so I_c is block
+  // diagonal: a shifted coordinate moves only its own block's gradient, the others stay exactly equal.
+  const arma::uword m = PackModel(model).n_elem;
+  std::vector<arma::uword> owner(m), begin(model.K() + 1);
+  arma::uword at = model.gate().Pack().n_elem;
+  for (arma::uword j = 0; j < at; ++j) owner[j] = 0;
+  for (arma::uword k = 0; k < model.K(); ++k) {
+    begin[k + 1] = at;
+    const arma::uword size = model.expert(k).Pack().n_elem;
+    for (arma::uword j = at; j < at + size; ++j) owner[j] = k + 1;
+    at += size;
   }
-  return 0.5 * (information + information.t());
+  return NegativeDifferenceJacobian(model, step, threads, [&](const Model& probe, arma::uword j, arma::mat&) {
+    arma::vec gradient(m, arma::fill::zeros), part;
+    if (owner[j] == 0) {
+      probe.gate().GradLogWeights(data, r, part);
+    } else {
+      const arma::vec column(const_cast<double*>(r.colptr(owner[j] - 1)), r.n_rows, false, true);
+      probe.expert(owner[j] - 1).GradLogDensity(data, column, part);
+    }
+    if (!part.is_empty()) gradient.subvec(begin[owner[j]], begin[owner[j]] + part.n_elem - 1) = part;
+    return gradient;
+  });
 }
 
-double MissingInformationRate(const Model& model, const Data& data, const arma::uvec& freeCoordinates) {
+double MissingInformationRate(const Model& model, const Data& data, const arma::uvec& freeCoordinates,
+                              const InformationOptions& options) {
   const arma::uword m = PackModel(model).n_elem;
   if (m == 0) return 0.0;
   const arma::uvec moving = freeCoordinates.is_empty() ? AllCoordinates(m) : freeCoordinates;
-  const arma::mat complete = CompleteInformation(model, data).submat(moving, moving);
-  const arma::mat observed = ObservedInformation(model, data).submat(moving, moving);
+  const arma::mat complete = CompleteInformation(model, data, 1e-5, options.threads).submat(moving, moving);
+  const arma::mat observed = options.observed != nullptr
+                                 ? arma::mat(options.observed->submat(moving, moving))
+                                 : arma::mat(ObservedInformation(model, data, 1e-5, options.threads).submat(moving, moving));
   if (!complete.is_finite() || !observed.is_finite()) return arma::datum::nan;
   arma::mat lower;
   // A direction the complete data do not identify (an empty or duplicated component): EM's rate
@@ -90,12 +102,14 @@ void TraceRates(const Trace& trace, ConvergenceDiagnostics& out) {
 }
 
 ConvergenceDiagnostics Diagnose(const Model& model, const Data& data, const Trace& trace,
-                                const arma::uvec& freeCoordinates) {
+                                const arma::uvec& freeCoordinates, const InformationOptions& information) {
   ConvergenceDiagnostics out;
   out.computed = true;
   for (const TraceRow& row : trace) out.decreases += row.decrease ? 1 : 0;
   TraceRates(trace, out);
-  out.missingInformationRate = MissingInformationRate(model, data, freeCoordinates);
+  if (information.missingInformationRate) {
+    out.missingInformationRate = MissingInformationRate(model, data, freeCoordinates, information);
+  }
   double highest = -arma::datum::inf;
   for (double rate : {out.logLikelihoodRate, out.parameterRate, out.missingInformationRate}) {
     if (std::isfinite(rate)) highest = std::max(highest, rate);
@@ -115,7 +129,7 @@ ConvergenceDiagnostics Diagnose(const Model& model, const Data& data, const Trac
     out.note = "EM converges linearly at about " + NumberText(highest, "%.3g") + " per iteration (fraction of missing "
                "information " + NumberText(out.missingInformationRate, "%.3g") + ")";
   }
-  if (std::isnan(out.missingInformationRate)) {
+  if (information.missingInformationRate && std::isnan(out.missingInformationRate)) {
     out.note += (out.note.empty() ? "" : "; ") +
                 std::string("the information matrices have non-finite entries at the estimate, so the fraction "
                             "of missing information is not defined");

@@ -58,9 +58,13 @@ FitResult RunEm(Model model, const Data& data, const arma::mat& start, const EmO
   if (!options.fixed.empty()) HoldFixedBlocks(model, options.fixed);
   Rng variantRng(options.stochasticSeed);
   const bool stochastic = options.variant == EmVariant::Stochastic;
-  arma::mat hardStart = start;  // CEM starts from the start's hard partition
-  if (options.variant == EmVariant::Classification) ApplyEmVariant(options.variant, 0.0, hardStart, nullptr);
-  StepReport report = MStepHolding(model, data, hardStart, options.fixed);
+  arma::mat hardStart;  // CEM starts from the start's hard partition (a copy only then: it is n x K)
+  if (options.variant == EmVariant::Classification) {
+    hardStart = start;
+    ApplyEmVariant(options.variant, 0.0, hardStart, nullptr);
+  }
+  StepReport report =
+      MStepHolding(model, data, options.variant == EmVariant::Classification ? hardStart : start, options.fixed);
   stats.gateCapHits += report.innerCapHit ? 1 : 0;
   double previous = 0.0, beforePrevious = 0.0;
   arma::vec previousTheta;

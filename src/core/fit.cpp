@@ -287,11 +287,21 @@ FitResult Fit(const Model& prototype, const Data& data, const FitOptions& given,
   }
   // One step ends away from the optimum, where neither the information nor the rates mean anything.
   const bool atOptimum = !interrupted && !options.oneStep && best.stats.status != FitStatus::NonFinite;
+  // The observed information is formed once and serves both the standard errors and the rate of
+  // missing information; without standard errors neither is formed (the costly part of a large fit).
+  InformationOptions information;
+  information.threads = options.threads;
+  information.missingInformationRate = options.standardErrors;
+  arma::mat observed;
   if (options.standardErrors && atOptimum) {
-    best.stats.standardErrors = ComputeStandardErrors(best.model, data, free, options.standardErrorType);
+    observed = ObservedInformation(best.model, data, 1e-5, options.threads);
+    information.observed = &observed;
+    best.stats.standardErrors = ComputeStandardErrors(best.model, data, free, options.standardErrorType, information);
+  } else if (!options.standardErrors) {
+    best.stats.standardErrors.message = "se = none was asked for";
   }
   if (options.diagnostics && atOptimum) {
-    best.stats.diagnostics = Diagnose(best.model, data, best.stats.trace, free);
+    best.stats.diagnostics = Diagnose(best.model, data, best.stats.trace, free, information);
   }
   if (options.solver != SolverKind::Mle) {
     best.stats.emVariant = EmVariantName(options.em.variant);

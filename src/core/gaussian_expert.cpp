@@ -79,11 +79,16 @@ void GaussianExpert::Unpack(const arma::vec& theta) {
 }
 
 void GaussianExpert::GradLogDensity(const Data& data, const arma::vec& c, arma::vec& g) const {
-  const arma::vec resid = data.y.col(0) - data.xExpert * beta_;
+  // Two n-vectors kept between calls (the information matrices call this once per difference column).
+  arma::vec& resid = gradient_.value.resid;
+  arma::vec& weighted = gradient_.value.weighted;
+  resid = data.xExpert * beta_;
+  resid = data.y.col(0) - resid;
+  weighted = c % resid;
   const double variance = sigma_ * sigma_;
   g.set_size(beta_.n_elem + 1);
-  g.head(beta_.n_elem) = data.xExpert.t() * (c % resid) / variance;
-  g[beta_.n_elem] = arma::dot(c, resid % resid) / variance - arma::accu(c);
+  g.head(beta_.n_elem) = data.xExpert.t() * weighted / variance;
+  g[beta_.n_elem] = arma::dot(weighted, resid) / variance - arma::accu(c);
 }
 
 ParameterBlocks GaussianExpert::Blocks() const {

@@ -51,9 +51,8 @@ double Model::EStep(const Data& data, arma::mat& logJoint, arma::mat& responsibi
 }
 
 double Model::LogLikelihood(const Data& data, arma::mat* responsibilities) const {
-  arma::mat logJoint, r;
-  const double logLik = EStep(data, logJoint, responsibilities != nullptr ? *responsibilities : r);
-  return logLik;
+  arma::mat r;
+  return EStep(data, logJoint_.value, responsibilities != nullptr ? *responsibilities : r);
 }
 
 double Model::ConditionalLogLikelihood(const Data& data) const {

@@ -43,7 +43,9 @@ arma::vec CompleteDataGradient(const Model& model, const Data& data, const arma:
   model.gate().GradLogWeights(data, r, part);
   arma::vec gradient = part;
   for (arma::uword k = 0; k < model.K(); ++k) {
-    model.expert(k).GradLogDensity(data, r.col(k), part);
+    // A view of column k, not a copy: this runs once per column of the information matrices.
+    const arma::vec column(const_cast<double*>(r.colptr(k)), r.n_rows, false, true);
+    model.expert(k).GradLogDensity(data, column, part);
     gradient = arma::join_cols(gradient, part);
   }
   return gradient;
@@ -72,8 +74,9 @@ arma::mat RowScores(const Model& model, const Data& data) {
   return scores;
 }
 
-double LogLikelihoodGradient(const Model& model, const Data& data, arma::vec& gradient) {
-  arma::mat r;
+double LogLikelihoodGradient(const Model& model, const Data& data, arma::vec& gradient, arma::mat* buffer) {
+  arma::mat local;
+  arma::mat& r = buffer != nullptr ? *buffer : local;
   const double logLik = model.LogLikelihood(data, &r);
   gradient = CompleteDataGradient(model, data, r);
   return logLik;

@@ -120,12 +120,19 @@ void SoftmaxGate::GradLogWeights(const Data& data, const arma::mat& c, arma::vec
     g.reset();
     return;
   }
-  arma::mat logG;
-  LogWeights(data, logG);
-  const arma::mat weights = arma::exp(logG);
-  const arma::vec rowTotal = arma::sum(c, 1);
-  const arma::mat residual = c.cols(1, K - 1) - arma::mat(weights.cols(1, K - 1)).each_col() % rowTotal;
-  g = arma::vectorise(data.xGate.t() * residual);
+  // d/dw_k sum_i sum_l c_il log g_l(x_i) = sum_i x_i (c_ik - g_ik sum_l c_il), k >= 2. The n x K
+  // buffer is kept between calls: the information matrices call this once per difference column.
+  arma::mat& residual = gradient_.value;
+  kernels::LinearLogSoftmax(data.xGate, w_, residual);
+  const arma::uword n = residual.n_rows;
+  kernels::Exp(residual.memptr(), residual.n_elem, residual.memptr());
+  for (arma::uword i = 0; i < n; ++i) {
+    double total = 0.0;
+    for (arma::uword k = 0; k < K; ++k) total += c(i, k);
+    for (arma::uword k = 1; k < K; ++k) residual(i, k) = c(i, k) - residual(i, k) * total;
+  }
+  const arma::mat moving(residual.colptr(1), n, K - 1, false, true);  // a view, no copy
+  g = arma::vectorise(data.xGate.t() * moving);
 }
 
 ParameterBlocks SoftmaxGate::Blocks() const { return {{"coefficients", w_}}; }

@@ -5,6 +5,8 @@
 #include "moest/errors.hpp"
 #include "moest/io/number_text.hpp"
 #include "moest/model/packing.hpp"
+#include "moest/options.hpp"
+#include "moest/solver/information_columns.hpp"
 
 namespace moest {
 
@@ -49,7 +51,16 @@ std::string StandardErrorTypeName(StandardErrorType type) {
 StandardErrorType StandardErrorTypeFromName(const std::string& name) {
   if (name == "observed") return StandardErrorType::Observed;
   if (name == "sandwich") return StandardErrorType::Sandwich;
-  throw InputError("unknown standard-error type '" + name + "' (choose observed or sandwich)");
+  throw InputError("unknown standard-error type '" + name + "' (choose observed, sandwich or none)");
+}
+
+void SetStandardErrorChoice(FitOptions& options, const std::string& name) {
+  if (name == "none") {
+    options.standardErrors = false;
+    return;
+  }
+  options.standardErrorType = StandardErrorTypeFromName(name);
+  options.standardErrors = true;
 }
 
 arma::uvec AllCoordinates(arma::uword n) {
@@ -58,24 +69,12 @@ arma::uvec AllCoordinates(arma::uword n) {
   return all;
 }
 
-arma::mat ObservedInformation(const Model& model, const Data& data, double step) {
-  Model probe = model;
-  const arma::vec theta = PackModel(model);
-  const arma::uword m = theta.n_elem;
-  arma::mat information(m, m);
-  arma::vec up, down;
-  for (arma::uword j = 0; j < m; ++j) {
-    const double h = step * std::max(1.0, std::abs(theta[j]));
-    arma::vec shifted = theta;
-    shifted[j] = theta[j] + h;
-    UnpackModel(probe, shifted);
-    LogLikelihoodGradient(probe, data, up);
-    shifted[j] = theta[j] - h;
-    UnpackModel(probe, shifted);
-    LogLikelihoodGradient(probe, data, down);
-    information.col(j) = -(up - down) / (2.0 * h);
-  }
-  return 0.5 * (information + information.t());
+arma::mat ObservedInformation(const Model& model, const Data& data, double step, int threads) {
+  return NegativeDifferenceJacobian(model, step, threads, [&data](const Model& probe, arma::uword, arma::mat& r) {
+    arma::vec gradient;
+    LogLikelihoodGradient(probe, data, gradient, &r);
+    return gradient;
+  });
 }
 
 arma::vec FlattenNatural(const Model& model, std::vector<std::string>* labels) {
@@ -88,7 +87,7 @@ arma::vec FlattenNatural(const Model& model, std::vector<std::string>* labels) {
 }
 
 StandardErrors ComputeStandardErrors(const Model& model, const Data& data, const arma::uvec& freeCoordinates,
-                                     StandardErrorType type) {
+                                     StandardErrorType type, const InformationOptions& options) {
   StandardErrors se;
   se.computed = true;
   se.method = StandardErrorTypeName(type);
@@ -119,8 +118,11 @@ StandardErrors ComputeStandardErrors(const Model& model, const Data& data, const
     if (m > 0 && arma::abs(jacobian.row(i)).max() > 1e-10) free.push_back(i);
   }
 
-  const arma::mat information =
-      m > 0 ? arma::mat(ObservedInformation(model, data).submat(moving, moving)) : arma::mat();
+  arma::mat information;
+  if (m > 0) {
+    information = options.observed != nullptr ? options.observed->submat(moving, moving)
+                                              : ObservedInformation(model, data, 1e-5, options.threads).submat(moving, moving);
+  }
   arma::vec eigenvalues;
   const bool finite = information.is_finite();
   if (m > 0 && finite && arma::eig_sym(eigenvalues, information)) se.smallestEigenvalue = eigenvalues.min();

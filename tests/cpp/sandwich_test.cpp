@@ -111,7 +111,7 @@ TEST(Sandwich, TracksTheSpreadOfASlopeUnderMisspecification) {
 }
 
 TEST(Sandwich, BadNamesAreRefused) {
-  EXPECT_NE(test::ErrorOf([] { StandardErrorTypeFromName("robust"); }).find("choose observed or sandwich"),
+  EXPECT_NE(test::ErrorOf([] { StandardErrorTypeFromName("robust"); }).find("choose observed, sandwich or none"),
             std::string::npos);
   EXPECT_EQ(StandardErrorTypeFromName("sandwich"), StandardErrorType::Sandwich);
 }

@@ -32,6 +32,23 @@ TEST(Sandwich, CliOption) {
   EXPECT_NE(bad.err.find("--se"), std::string::npos) << bad.err;
 }
 
+// --se none: the fit and its log-likelihood are the same, the summary says why no standard errors.
+TEST(StandardErrorsNone, CliOption) {
+  const test::CliOutcome none = FitToneData("se_none_cli", "--se none");
+  EXPECT_EQ(none.exitCode, 0) << none.err;
+  EXPECT_NE(none.out.find("se = none was asked for"), std::string::npos) << none.out;
+  const std::string bare = ModelText("se_none_cli");
+  const test::CliOutcome observed = FitToneData("se_observed_cli", "--se observed");
+  EXPECT_EQ(observed.exitCode, 0) << observed.err;
+  const std::string full = ModelText("se_observed_cli");
+  const auto logLik = [](const std::string& text) {
+    const std::size_t at = text.find("\"log_likelihood\"");
+    return text.substr(at, text.find(',', at) - at);
+  };
+  EXPECT_EQ(logLik(bare), logLik(full));
+  EXPECT_EQ(bare.find("\"vcov\""), std::string::npos);
+}
+
 TEST(EmVariant, CliOption) {
   const test::CliOutcome ok = FitToneData("em_variant_cli", "--em-variant classification");
   EXPECT_EQ(ok.exitCode, 0) << ok.err;

@@ -71,3 +71,16 @@ test_that("sandwich errors are refused for a mixed-effects fit", {
                    control = moe_control(se = "sandwich")),
                "sandwich standard errors are not available for a mixed-effects fit")
 })
+
+test_that("se = \"none\" gives the same fit without standard errors or missing information", {
+  data <- simulate_truth(1000, seed = 7)
+  full <- moe(y ~ x, data = data, K = 2, seed = 1, starts = 2)
+  bare <- moe(y ~ x, data = data, K = 2, seed = 1, starts = 2, control = moe_control(se = "none"))
+  expect_identical(coef(bare), coef(full))
+  expect_identical(as.numeric(logLik(bare)), as.numeric(logLik(full)))
+  expect_error(vcov(bare), "se = none was asked for")
+  expect_output(print(summary(bare)), "Standard errors: none \\(se = none was asked for\\)")
+  expect_true(is.na(bare$diagnostics$missing_information_rate))
+  expect_gt(full$diagnostics$missing_information_rate, 0)
+  expect_error(moe_control(se = "robust"), "\"observed\", \"sandwich\", \"none\"")
+})

@@ -8,6 +8,7 @@
 #include "moest/data.hpp"
 #include "moest/diagnostics/trace.hpp"
 #include "moest/model/model.hpp"
+#include "moest/solver/standard_errors.hpp"
 
 namespace moest {
 
@@ -32,7 +33,7 @@ constexpr double kNearOneRate = 0.95;
  * coordinates: central differences of the complete-data gradient with the responsibilities held at
  * their values under `model` (the components' own gradient contracts), symmetrised.
  */
-arma::mat CompleteInformation(const Model& model, const Data& data, double step = 1e-5);
+arma::mat CompleteInformation(const Model& model, const Data& data, double step = 1e-5, int threads = 1);
 
 /**
  * The largest eigenvalue of I_c^-1 I_m = I - I_c^-1 I_obs: Dempster, Laird and Rubin's rate of EM at
@@ -40,7 +41,8 @@ arma::mat CompleteInformation(const Model& model, const Data& data, double step 
  * the complete data do not identify, where EM's rate tends to 1); NaN only for non-finite matrices.
  */
 double MissingInformationRate(const Model& model, const Data& data,
-                              const arma::uvec& freeCoordinates = arma::uvec());
+                              const arma::uvec& freeCoordinates = arma::uvec(),
+                              const InformationOptions& information = InformationOptions());
 
 /**
  * The empirical rates from the last EM rows of `trace` whose log-likelihood changes stand above
@@ -53,6 +55,7 @@ void TraceRates(const Trace& trace, ConvergenceDiagnostics& out);
  * `freeCoordinates` as for ComputeStandardErrors (fixed blocks excluded).
  */
 ConvergenceDiagnostics Diagnose(const Model& model, const Data& data, const Trace& trace,
-                                const arma::uvec& freeCoordinates = arma::uvec());
+                                const arma::uvec& freeCoordinates = arma::uvec(),
+                                const InformationOptions& information = InformationOptions());
 
 }  // namespace moest

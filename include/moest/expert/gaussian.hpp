@@ -2,6 +2,7 @@
 #pragma once
 
 #include "moest/expert/expert.hpp"
+#include "moest/scratch.hpp"
 
 namespace moest {
 
@@ -33,6 +34,10 @@ class GaussianExpert : public Expert {
   arma::vec beta_;
   double sigma_ = 1.0;
   double varianceFloor_ = 0.0;
+  struct GradientBuffers {
+    arma::vec resid, weighted;
+  };
+  mutable Scratch<GradientBuffers> gradient_;  // GradLogDensity's n-vectors, kept between calls
 };
 
 }  // namespace moest

@@ -58,6 +58,7 @@ class Model {
   // Workspace for one expert's log-densities, kept to avoid an n-sized allocation per call; it makes
   // concurrent calls on one Model object unsafe (each start and thread works on its own copy).
   mutable Scratch<arma::vec> scratch_;
+  mutable Scratch<arma::mat> logJoint_;  // LogLikelihood's n x K buffer, kept between calls
 };
 
 /**

@@ -17,9 +17,11 @@ std::vector<std::string> PackedLabels(const Model& model);
 /**
  * The log-likelihood and its gradient in PackModel's coordinates. By Fisher's identity the gradient
  * is sum_ik r_ik d log g_ik + sum_ik r_ik d log f_ik at the posterior r, so every component's own
- * gradient contract suffices.
+ * gradient contract suffices. `responsibilities`, if given, is the n x K buffer for the posterior
+ * (reused by callers that evaluate many gradients, and holding r on return).
  */
-double LogLikelihoodGradient(const Model& model, const Data& data, arma::vec& gradient);
+double LogLikelihoodGradient(const Model& model, const Data& data, arma::vec& gradient,
+                             arma::mat* responsibilities = nullptr);
 
 /**
  * The gradient of the complete-data objective Q = sum_ik r_ik (log g_ik + log f_ik) with the weights

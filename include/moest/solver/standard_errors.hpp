@@ -25,6 +25,13 @@ std::string StandardErrorTypeName(StandardErrorType type);
 /** Inverse of StandardErrorTypeName; InputError naming the choices otherwise. */
 StandardErrorType StandardErrorTypeFromName(const std::string& name);
 
+/**
+ * The front ends' --se / se = choice: "observed" or "sandwich" set the type, "none" turns the standard
+ * errors off (and with them the information matrices of the diagnostics); InputError otherwise.
+ */
+struct FitOptions;
+void SetStandardErrorChoice(FitOptions& options, const std::string& name);
+
 struct StandardErrors {
   bool computed = false;           // false: not asked for, or the fit had no finite optimum
   bool positiveDefinite = false;   // the observed information was positive definite
@@ -38,8 +45,19 @@ struct StandardErrors {
   arma::mat observedVcov;                // method "sandwich": the observed-information one as well
 };
 
-/** The observed information -d2 l / d theta2 in PackModel's coordinates, symmetrised. */
-arma::mat ObservedInformation(const Model& model, const Data& data, double step = 1e-5);
+/**
+ * The observed information -d2 l / d theta2 in PackModel's coordinates, symmetrised: central differences
+ * of the analytic gradient, one column per coordinate, on ResolveThreads(threads) threads (the same
+ * matrix for any number).
+ */
+arma::mat ObservedInformation(const Model& model, const Data& data, double step = 1e-5, int threads = 1);
+
+/** How the information matrices behind standard errors and diagnostics are formed. */
+struct InformationOptions {
+  int threads = 1;                      // threads for the difference columns (0: every core)
+  const arma::mat* observed = nullptr;  // ObservedInformation(model, data) if already computed: reused
+  bool missingInformationRate = true;   // Diagnose: form I_c and I_obs for the rate (the costly part)
+};
 
 /**
  * Natural parameters of Blocks() in a flat vector: the gate's blocks then every expert's, each block
@@ -54,7 +72,8 @@ arma::vec FlattenNatural(const Model& model, std::vector<std::string>* labels = 
  */
 StandardErrors ComputeStandardErrors(const Model& model, const Data& data,
                                      const arma::uvec& freeCoordinates = arma::uvec(),
-                                     StandardErrorType type = StandardErrorType::Observed);
+                                     StandardErrorType type = StandardErrorType::Observed,
+                                     const InformationOptions& information = InformationOptions());
 
 /** 0, 1, ..., n - 1. */
 arma::uvec AllCoordinates(arma::uword n);

@@ -1,0 +1,26 @@
+// The columns of an information matrix by central differences of a gradient, one column per packed
+// coordinate, computed on several threads. Each thread works on its own copy of the model, and every
+// column depends only on its own coordinate, so the matrix is identical for any number of threads.
+#pragma once
+
+#include <functional>
+
+#include "moest/model/model.hpp"
+
+namespace moest {
+
+/**
+ * A gradient-like function of the model at a shifted parameter vector: `probe` holds the model at
+ * theta + delta e_j (already unpacked), `j` is the shifted coordinate, `buffer` an n x K matrix the
+ * thread keeps between its columns (for the responsibilities). Must not throw.
+ */
+using ShiftedGradient = std::function<arma::vec(const Model& probe, arma::uword j, arma::mat& buffer)>;
+
+/**
+ * The m x m matrix whose column j is -(f(theta + h_j e_j) - f(theta - h_j e_j)) / (2 h_j),
+ * h_j = step * max(1, |theta_j|), theta = PackModel(model), symmetrised. Runs on
+ * ResolveThreads(threads) threads.
+ */
+arma::mat NegativeDifferenceJacobian(const Model& model, double step, int threads, const ShiftedGradient& f);
+
+}  // namespace moest
