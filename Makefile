@@ -12,7 +12,7 @@ DEBIAN_PACKAGES := cmake g++ make libarmadillo-dev libopenblas-dev libboost-math
   r-cran-jsonlite r-cran-knitr r-cran-rmarkdown r-cran-ggplot2 r-cran-nloptr pandoc \
   clang libclang-rt-14-dev valgrind
 
-.PHONY: all deps build rpkg demo check test-cpp test-r test-r-valgrind vignettes clean test-sanitize fuzz
+.PHONY: all deps build bench rpkg demo check test-cpp test-r test-r-valgrind vignettes clean test-sanitize fuzz
 
 all: build
 
@@ -32,6 +32,10 @@ $(BUILD)/CMakeCache.txt:
 
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
+
+# The C++ benchmark programs of bench/ (see README, "Speed").
+bench: build
+	cmake --build $(BUILD) -j $(JOBS) --target bench
 
 # The R package, installed into a private library (the root is the package).
 rpkg: deps

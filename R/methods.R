@@ -217,6 +217,10 @@ standard_error_matrices <- function(object) {
 vcov.moe <- function(object, type = NULL, ...) {
   se <- object$standard_errors
   if (is.null(se)) stop("this fit has no standard errors", call. = FALSE)
+  if (identical(se$method, "none")) {
+    stop("this fit has no standard errors (se = none was asked for); refit with ",
+         "control = moe_control(se = \"observed\")", call. = FALSE)
+  }
   computed <- if (is.null(se$method)) "observed" else se$method
   if (is.null(type)) type <- computed
   if (!is.character(type) || length(type) != 1L || !type %in% c("observed", "sandwich")) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "moest/column_view.hpp"
 #include "moest/io/number_text.hpp"
 #include "moest/model/packing.hpp"
 #include "moest/solver/information_columns.hpp"
@@ -42,8 +43,7 @@ arma::mat CompleteInformation(const Model& model, const Data& data, double step,
     if (owner[j] == 0) {
       probe.gate().GradLogWeights(data, r, part);
     } else {
-      const arma::vec column(const_cast<double*>(r.colptr(owner[j] - 1)), r.n_rows, false, true);
-      probe.expert(owner[j] - 1).GradLogDensity(data, column, part);
+      probe.expert(owner[j] - 1).GradLogDensity(data, ColumnView(r, owner[j] - 1), part);
     }
     if (!part.is_empty()) gradient.subvec(begin[owner[j]], begin[owner[j]] + part.n_elem - 1) = part;
     return gradient;
@@ -126,8 +126,10 @@ ConvergenceDiagnostics Diagnose(const Model& model, const Data& data, const Trac
                "nearly equal). EM is sub-linear there, so a relative-tolerance stop may have halted early; "
                "try fewer components, or solver em+mle.";
   } else if (std::isfinite(highest)) {
-    out.note = "EM converges linearly at about " + NumberText(highest, "%.3g") + " per iteration (fraction of missing "
-               "information " + NumberText(out.missingInformationRate, "%.3g") + ")";
+    out.note = "EM converges linearly at about " + NumberText(highest, "%.3g") + " per iteration";
+    if (std::isfinite(out.missingInformationRate)) {
+      out.note += " (fraction of missing information " + NumberText(out.missingInformationRate, "%.3g") + ")";
+    }
   }
   if (information.missingInformationRate && std::isnan(out.missingInformationRate)) {
     out.note += (out.note.empty() ? "" : "; ") +

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "moest/column_view.hpp"
 #include "moest/model/packing.hpp"
 #include "moest/solver/em_variants.hpp"
 #include "moest/solver/fixed_blocks.hpp"
@@ -35,7 +36,7 @@ StepReport MStep(Model& model, const Data& data, const arma::mat& r) {
   StepReport report = model.gate().FitResponsibilities(data, r);
   if (!report.note.empty()) report.note = "gate: " + report.note;
   for (arma::uword k = 0; k < model.K(); ++k) {
-    StepReport expertReport = model.expert(k).FitWeighted(data, r.col(k));
+    StepReport expertReport = model.expert(k).FitWeighted(data, ColumnView(r, k));
     if (!expertReport.note.empty()) {
       expertReport.note = "expert " + std::to_string(k + 1) + ": " + expertReport.note;
     }

@@ -297,8 +297,12 @@ FitResult Fit(const Model& prototype, const Data& data, const FitOptions& given,
     observed = ObservedInformation(best.model, data, 1e-5, options.threads);
     information.observed = &observed;
     best.stats.standardErrors = ComputeStandardErrors(best.model, data, free, options.standardErrorType, information);
-  } else if (!options.standardErrors) {
-    best.stats.standardErrors.message = "se = none was asked for";
+  } else if (!options.standardErrors && atOptimum) {
+    // Recorded (and written to the model file) so that summaries say why there is no Wald table.
+    StandardErrors& none = best.stats.standardErrors;
+    none.computed = true;
+    none.method = "none";
+    none.message = "se = none was asked for";
   }
   if (options.diagnostics && atOptimum) {
     best.stats.diagnostics = Diagnose(best.model, data, best.stats.trace, free, information);

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <memory>
 
+#include "moest/column_view.hpp"
 #include "moest/errors.hpp"
 #include "moest/model/packing.hpp"
 #include "moest/solver/em.hpp"
@@ -224,7 +225,7 @@ StepReport MStepHolding(Model& model, const Data& data, const arma::mat& r, cons
   StepReport report = HoldGate(model, data, r, fixed);
   if (!report.note.empty()) report.note = "gate: " + report.note;
   for (arma::uword k = 0; k < model.K(); ++k) {
-    StepReport expertReport = HoldExpert(model, data, r.col(k), k, fixed);
+    StepReport expertReport = HoldExpert(model, data, ColumnView(r, k), k, fixed);
     if (!expertReport.note.empty()) expertReport.note = "expert " + std::to_string(k + 1) + ": " + expertReport.note;
     report.Merge(expertReport);
   }

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "moest/column_view.hpp"
 #include "moest/errors.hpp"
 #include "moest/gate/scale_factor.hpp"
 
@@ -41,7 +42,7 @@ StepReport GaussianDensityGate::FitDensities(const arma::mat& x, const arma::mat
     if (!(total > 0.0)) continue;  // reported by the caller
     arma::vec mean;
     arma::mat L;
-    const bool floorBound = scale_factor::FitWeighted(x, r.col(k), total, floor, diagonal_, mean, L);
+    const bool floorBound = scale_factor::FitWeighted(x, ColumnView(r, k), total, floor, diagonal_, mean, L);
     mean_.col(k) = mean;
     if (floorBound) {
       report.varianceFloorBound = true;

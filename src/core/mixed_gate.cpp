@@ -6,9 +6,10 @@
 #include <cstdio>
 #include <limits>
 
+#include "moest/column_view.hpp"
 #include "moest/errors.hpp"
-#include "moest/io/number_text.hpp"
 #include "moest/gate/softmax.hpp"
+#include "moest/io/number_text.hpp"
 #include "moest/mixed/fit_mixed.hpp"
 #include "moest/numerics/gauss_hermite.hpp"
 #include "moest/rng.hpp"
@@ -154,7 +155,7 @@ class RandomGateEm {
     }
     if (!report.note.empty()) report.note = "gate: " + report.note;
     for (arma::uword k = 0; k < K; ++k) {
-      StepReport expertReport = model.expert(k).FitWeighted(data_, e.marginal.col(k));
+      StepReport expertReport = model.expert(k).FitWeighted(data_, ColumnView(e.marginal, k));
       if (!expertReport.note.empty()) expertReport.note = "expert " + std::to_string(k + 1) + ": " + expertReport.note;
       report.Merge(expertReport);
     }

@@ -1,5 +1,6 @@
 #include "moest/model/packing.hpp"
 
+#include "moest/column_view.hpp"
 #include "moest/errors.hpp"
 
 namespace moest {
@@ -43,9 +44,7 @@ arma::vec CompleteDataGradient(const Model& model, const Data& data, const arma:
   model.gate().GradLogWeights(data, r, part);
   arma::vec gradient = part;
   for (arma::uword k = 0; k < model.K(); ++k) {
-    // A view of column k, not a copy: this runs once per column of the information matrices.
-    const arma::vec column(const_cast<double*>(r.colptr(k)), r.n_rows, false, true);
-    model.expert(k).GradLogDensity(data, column, part);
+    model.expert(k).GradLogDensity(data, ColumnView(r, k), part);
     gradient = arma::join_cols(gradient, part);
   }
   return gradient;

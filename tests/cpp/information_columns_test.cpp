@@ -66,8 +66,11 @@ TEST(InformationColumns, FitWithoutStandardErrorsFormsNoInformation) {
   EXPECT_FALSE(options.standardErrors);
   SilentObserver silent;
   const FitResult bare = Fit(truth, sim.View(), options, silent);
-  EXPECT_FALSE(bare.stats.standardErrors.computed);
-  EXPECT_NE(bare.stats.standardErrors.message.find("none"), std::string::npos);
+  EXPECT_EQ(bare.stats.standardErrors.method, "none");
+  EXPECT_FALSE(bare.stats.standardErrors.positiveDefinite);
+  EXPECT_TRUE(bare.stats.standardErrors.vcov.is_empty());
+  EXPECT_NE(bare.stats.standardErrors.message.find("se = none"), std::string::npos);
+  EXPECT_EQ(bare.stats.diagnostics.note.find("nan"), std::string::npos) << bare.stats.diagnostics.note;
   EXPECT_TRUE(bare.stats.diagnostics.computed);
   EXPECT_TRUE(std::isnan(bare.stats.diagnostics.missingInformationRate));
   SetStandardErrorChoice(options, "observed");

@@ -35,7 +35,7 @@ void SetStandardErrorChoice(FitOptions& options, const std::string& name);
 struct StandardErrors {
   bool computed = false;           // false: not asked for, or the fit had no finite optimum
   bool positiveDefinite = false;   // the observed information was positive definite
-  std::string method = "observed"; // StandardErrorTypeName: observed information, or sandwich
+  std::string method = "observed"; // StandardErrorTypeName, or "none" when se = none was asked for
   std::string message;             // plain-language note, always set when !positiveDefinite
   double smallestEigenvalue = arma::datum::nan;  // of the packed observed information
   ParameterBlocks gate;                  // same names and shapes as the gate's Blocks(); NaN = fixed
