@@ -284,7 +284,9 @@ std::string SummaryText(const ModelFile& file) {
     const ConvergenceDiagnostics& d = s.diagnostics;
     out << "Convergence: rate from the log-likelihood " << Format(d.logLikelihoodRate, "%.3g")
         << ", from the parameters " << Format(d.parameterRate, "%.3g")
-        << ", fraction of missing information " << Format(d.missingInformationRate, "%.3g")
+        << (std::isnan(d.missingInformationRate) && s.standardErrors.method == "none"
+                ? std::string()
+                : ", fraction of missing information " + Format(d.missingInformationRate, "%.3g"))
         << "; Aitken's limit " << Format(d.aitkenLogLikelihood, "%.10g") << "; decreases " << d.decreases << "\n";
     if (!d.note.empty()) out << (d.rateNearOne ? "Warning: " : "  ") << d.note << "\n";
   }
