@@ -261,6 +261,10 @@ print.moe_mixed <- function(x, ...) {
 #' @export
 summary.moe_mixed <- function(object, ...) {
   out <- NextMethod()
+  if (isTRUE(object$standard_errors$positive_definite)) {
+    out$se_note <- paste("Standard errors from the observed information of the marginal (integrated)",
+                         "log-likelihood (finite-difference Hessian at the estimate).")
+  }
   out$varcorr <- VarCorr(object)
   out$random <- object$random[c("placement", "group", "integration", "nodes_per_group", "quadrature_order")]
   out$random$groups <- length(object$random$groups)

@@ -207,7 +207,8 @@ test_that("random slopes in the gate: fit, VarCorr, standard errors and predicti
   p2 <- plogis(eta)
   expect_equal(predict(fit, new, type = "gate")[1, 2], p2, tolerance = 1e-8)
   expect_equal(predict(fit, new, type = "gate")[2, 2], plogis(sum(w[1:2, 2] * c(1, 0.7))), tolerance = 1e-8)
-  expect_error(predict(fit, data.frame(school = 3)), "x")
+  expect_equal(unname(predict(fit, new, type = "gate", level = "population")[1, 2]),
+               plogis(sum(w[1:2, 2] * c(1, -0.5))), tolerance = 1e-8)
 })
 
 test_that("standard errors of mixed fits: zero variance equals the plain fit; K = 1 experts match nlme::lme", {
