@@ -22,7 +22,22 @@
 #'     group-level covariates only (default `| 1`: constant mixing weights). EM with closed-form
 #'     steps, each iteration followed by a generalized-least-squares cycle for the fixed effects (AECM).}
 #' }
-#' Standard errors are not computed for mixed-effects fits.
+#' Random slopes in the gate: `y ~ x | z + (1 + z | g)` makes the random terms \eqn{w_{ij} = (1,
+#' z_{ij})}{w_ij = (1, z_ij)} multiply u: component k's logit gains \eqn{\sum_m w_{ijm} a_{km}'u_i}{sum_m
+#' w_ijm a_km'u_i}, so its random intercept and slope have covariance \eqn{A_k A_k'}{A_k A_k'}; `dimension`
+#' defaults to the number of random terms (2 here: a 15 x 15 grid per group, `mixed = list(quadrature
+#' = 7)` is usually enough). After the fit u is rotated so that the loading matrix has a
+#' lower-triangular top block (the loading of `u.2` on component 2's intercept is 0). Each group needs
+#' two rows or more, and a slope variable must vary within some group. It need not be in the gate
+#' formula (its random slope then has mean 0, as in lme4).
+#'
+#' Standard errors (the Wald table of [summary()], [vcov()]) come from the observed information of
+#' the marginal (integrated) log-likelihood at the estimate: central second differences of its values
+#' (the gate placement's integral on the final adaptive grids or Monte Carlo draws; the expert
+#' placement's exact Gaussian integral, in the coordinates beta, log sigma and the Cholesky factor of
+#' \eqn{R_k}{R_k} with log diagonal), then the delta method. `VarCorr()` prints the variance
+#' components with their standard errors (`Std.Err.Var`, also `attr(VarCorr(fit), "se")`). Sandwich
+#' standard errors are refused (rows within a group are dependent).
 #' Predictions: [predict.moe_mixed()] (population level or conditional on the groups' random effects).
 #'
 #' @name moe_mixed
@@ -31,7 +46,9 @@
 #' @return `ranef()`: a data frame, one row per group, with the posterior means of the random
 #'   effects (and, as attributes `sd` and `posterior`, their posterior standard deviations and the
 #'   group posteriors: P(z_i = k | y_i) in the expert placement, the mean member responsibility in the
-#'   gate placement). `VarCorr()`: the variance components (per component for the expert placement).
+#'   gate placement). `VarCorr()`: the variance components (per component for the expert placement;
+#'   for the gate placement one matrix over all components' random terms, rows `Comp.k:term` with
+#'   random slopes), their standard errors as attribute `se`.
 #' @examples
 #' set.seed(1)
 #' g <- rep(1:40, each = 10)
@@ -90,7 +107,7 @@ moe_mixed <- function(re, data, K, expert, gate, starts, seed, control, action, 
   if (!re$group %in% names(data)) {
     stop(sprintf("the group variable '%s' is not a column of 'data'", re$group), call. = FALSE)
   }
-  mixed <- utils::modifyList(list(quadrature = 15L, dimension = 1L, monte_carlo = 0L,
+  mixed <- utils::modifyList(list(quadrature = 15L, dimension = 0L, monte_carlo = 0L,
                                   common_variance = FALSE, fix_zero = FALSE), as.list(mixed))
   group_all <- data[[re$group]]
   missing <- is.na(group_all) | (is.character(group_all) & !nzchar(trimws(group_all)))
@@ -108,7 +125,7 @@ moe_mixed <- function(re, data, K, expert, gate, starts, seed, control, action, 
   seed <- resolve_seed(seed)
   options <- c(unclass(control), list(starts = as.integer(starts), partition = integer(0)))
   settings <- list(placement = re$placement, quadrature = as.integer(mixed$quadrature),
-                   dimension = as.integer(mixed$dimension), monte_carlo = as.integer(mixed$monte_carlo),
+                   dimension = if (is.null(mixed$dimension)) 0L else as.integer(mixed$dimension), monte_carlo = as.integer(mixed$monte_carlo),
                    common_variance = isTRUE(mixed$common_variance), fix_zero = isTRUE(mixed$fix_zero))
   result <- call_core(moe_mixed_fit_cpp(built$y, built$x$expert, built$x$gate, z, as.integer(ids), labels,
                                         as.integer(K), expert, gate, options, seed, re$group, settings,
@@ -154,16 +171,33 @@ ranef.moe_mixed <- function(object, ...) {
 VarCorr.moe_mixed <- function(x, sigma = 1, ...) {
   r <- x$random
   comps <- component_names(x$K)
+  se <- r$variance_se
   if (r$placement == "gate") {
-    v <- r$variance[[1L]]
-    dimnames(v) <- list(comps, comps)
+    # One (K r) x (K r) covariance of every component's random logit effects (intercept, slopes).
+    terms <- if (is.null(r$design_terms)) "(Intercept)" else r$design_terms
+    v <- as.matrix(r$variance[[1L]])
+    names <- if (length(terms) == 1L) comps else paste(rep(comps, each = length(terms)), terms, sep = ":")
+    dimnames(v) <- list(names, names)
     out <- list(logit = v)
+    if (length(se) > 0L) {
+      s <- as.matrix(se[[1L]])
+      dimnames(s) <- dimnames(v)
+      attr(out, "se") <- list(logit = s)
+    }
+    attr(out, "terms") <- terms
   } else {
     out <- stats::setNames(lapply(r$variance, function(v) {
       v <- as.matrix(v)
       dimnames(v) <- list(r$terms, r$terms)
       v
     }), comps)
+    if (length(se) > 0L) {
+      attr(out, "se") <- stats::setNames(lapply(se, function(s) {
+        s <- as.matrix(s)
+        dimnames(s) <- list(r$terms, r$terms)
+        s
+      }), comps)
+    }
   }
   structure(out, placement = r$placement, sigma = x$coefficients$sigma, class = "VarCorr.moe")
 }
@@ -177,16 +211,35 @@ print.VarCorr.moe <- function(x, digits = max(3L, getOption("digits") - 3L), ...
 # Variance components as text lines, in the manner of lme4's VarCorr.
 varcorr_text <- function(x, digits) {
   fmt <- function(v) format(signif(v, digits))
+  se <- attr(x, "se")
+  # The standard errors of the variances (observed information of the marginal likelihood).
+  with_se <- function(table, s) {
+    if (!is.null(s)) table$Std.Err.Var <- fmt(diag(s)[seq_len(nrow(table)) + (nrow(s) - nrow(table))])
+    table
+  }
   if (attr(x, "placement") == "gate") {
     v <- x$logit
-    k <- seq_len(nrow(v))[-1L]
+    terms <- attr(x, "terms")
+    r <- if (is.null(terms)) 1L else length(terms)
+    k <- seq_len(nrow(v))[-seq_len(r)]
     table <- data.frame(Component = rownames(v)[k], Variance = fmt(diag(v)[k]), Std.Dev. = fmt(sqrt(diag(v)[k])))
-    return(c("Random logit shifts against Comp.1 (gate):", utils::capture.output(print(table, row.names = FALSE))))
+    table <- with_se(table, se$logit)
+    lines <- c("Random logit shifts against Comp.1 (gate):", utils::capture.output(print(table, row.names = FALSE)))
+    if (r > 1L) {
+      corr <- stats::cov2cor(v[k, k, drop = FALSE] + diag(1e-300, length(k)))
+      for (c in seq(1L, length(k), by = r)) {
+        block <- corr[c:(c + r - 1L), c:(c + r - 1L), drop = FALSE]
+        lines <- c(lines, sprintf("Correlation of %s: %s", paste(rownames(block), collapse = ", "),
+                                  paste(fmt(block[lower.tri(block)]), collapse = " ")))
+      }
+    }
+    return(lines)
   }
   lines <- "Random effects in the experts (per component):"
   for (comp in names(x)) {
     v <- x[[comp]]
     table <- data.frame(Term = rownames(v), Variance = fmt(diag(v)), Std.Dev. = fmt(sqrt(diag(v))))
+    table <- with_se(table, se[[comp]])
     lines <- c(lines, paste0(comp, ":"), utils::capture.output(print(table, row.names = FALSE)))
   }
   c(lines, paste("Residual std. dev.:", paste(fmt(attr(x, "sigma")), collapse = " ")))
@@ -208,6 +261,10 @@ print.moe_mixed <- function(x, ...) {
 #' @export
 summary.moe_mixed <- function(object, ...) {
   out <- NextMethod()
+  if (isTRUE(object$standard_errors$positive_definite)) {
+    out$se_note <- paste("Standard errors from the observed information of the marginal (integrated)",
+                         "log-likelihood (finite-difference Hessian at the estimate).")
+  }
   out$varcorr <- VarCorr(object)
   out$random <- object$random[c("placement", "group", "integration", "nodes_per_group", "quadrature_order")]
   out$random$groups <- length(object$random$groups)
@@ -276,7 +333,10 @@ predict.moe_mixed <- function(object, newdata, type = c("response", "gate", "exp
     from_fit <- TRUE
   } else {
     fixed <- object
-    if (r$placement == "gate") fixed$terms_names$gate <- utils::head(fixed$terms_names$gate, -length(r$terms))
+    if (r$placement == "gate") {
+      added <- length(r$terms) * max(1L, length(r$design_terms))
+      fixed$terms_names$gate <- utils::head(fixed$terms_names$gate, -added)
+    }
     design <- moe_design(fixed, newdata)
     z <- mixed_random_design(object, newdata)
     groups <- if (level == "conditional") mixed_group_labels(object, newdata)
@@ -300,16 +360,19 @@ predict.moe_mixed <- function(object, newdata, type = c("response", "gate", "exp
   if (from_fit) stats::napredict(object$na.action, out) else out
 }
 
-# The random-effect design of `newdata` (the expert placement's Z; no columns for the gate placement).
+# The random-effect design of `newdata`: the expert placement's Z, the gate placement's random terms
+# (1 and the slopes).
 mixed_random_design <- function(object, newdata) {
   r <- object$random
-  if (r$placement == "gate") return(matrix(0, nrow(as.data.frame(newdata)), 0L))
+  terms <- if (r$placement == "gate") r$design_terms else r$terms
+  if (is.null(terms)) terms <- "(Intercept)"
+  if (identical(terms, "(Intercept)")) return(matrix(1, nrow(as.data.frame(newdata)), 1L))
   form <- stats::as.formula(call("~", r$lhs))
   frame <- stats::model.frame(form, newdata, na.action = stats::na.pass)
   z <- stats::model.matrix(form, frame)
-  if (!identical(colnames(z), r$terms)) {
+  if (!identical(colnames(z), terms)) {
     stop(sprintf("the random-effect design built from newdata has the columns (%s) but the model has (%s)",
-                 paste(colnames(z), collapse = ", "), paste(r$terms, collapse = ", ")), call. = FALSE)
+                 paste(colnames(z), collapse = ", "), paste(terms, collapse = ", ")), call. = FALSE)
   }
   attr(z, "assign") <- NULL
   z

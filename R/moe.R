@@ -65,7 +65,8 @@
 #' @param random For a formula with a random-effect term `(1 | group)`: `"gate"` or `"expert"`,
 #'   where the random effects enter (default: the formula part holding the term); see [moe_mixed].
 #' @param mixed Settings of a mixed-effects fit, a list: `quadrature` (Gauss-Hermite nodes per
-#'   dimension, 15), `dimension` (random effects per group in the gate, 1), `monte_carlo` (draws per
+#'   dimension, 15), `dimension` (dimension of each group's random effect u in the gate; `NULL`, the
+#'   default, is one per random term: 1 for `(1 | g)`, 2 for `(1 + x | g)`), `monte_carlo` (draws per
 #'   group for Monte Carlo EM, 0 = quadrature), `common_variance` (one residual variance in the
 #'   expert placement, FALSE), `fix_zero` (random effects switched off, for checks, FALSE).
 #' @param offset For `"poisson"` experts: an exposure offset, an expression evaluated in `data` as

@@ -53,9 +53,14 @@ void AddMixedOptions(CLI::App& fit, MixedCliArguments& args) {
       ->check(WholeNumberAtLeast(1))
       ->capture_default_str();
   fit.add_option("--random-dim", args.dimension,
-                 "random effects per group in the gate (tensor quadrature up to 3, Monte Carlo EM beyond)")
-      ->check(WholeNumberAtLeast(1))
-      ->capture_default_str();
+                 "dimension of each group's random effect u in the gate (tensor quadrature up to 3, Monte Carlo "
+                 "EM beyond; default: one per random term, i.e. 1 + the number of --random-slopes)")
+      ->check(WholeNumberAtLeast(1));
+  fit.add_option("--random-slopes", args.slopes,
+                 "numeric data columns with group random slopes in the gate (random intercepts always): each "
+                 "non-reference logit gets u'(1, x_ij) terms; each group needs two rows or more, and the column "
+                 "must vary within some group (it need not be in the gate formula: without it the slope's mean is 0)")
+      ->delimiter(',');
   fit.add_option("--monte-carlo", args.monteCarlo, "Monte Carlo EM with this many draws per group (gate; 0: quadrature)")
       ->check(WholeNumberAtLeast(0))
       ->capture_default_str();
@@ -71,16 +76,22 @@ int RunMixedFit(const MixedCliArguments& args, const MixedFitInput& input, const
   options.groupName = args.group;
   options.groupLabels = labels;
   options.quadratureOrder = static_cast<arma::uword>(args.quadrature);
-  options.dimension = static_cast<arma::uword>(args.dimension);
+  options.dimension = static_cast<arma::uword>(args.dimension);  // 0: one per random term
   options.monteCarloSize = static_cast<arma::uword>(args.monteCarlo);
   options.commonVariance = args.commonVariance;
   options.fit = input.options;
-  const arma::mat ones(input.y.n_rows, 1, arma::fill::ones);
+  if (!args.slopes.empty() && options.placement != RandomPlacement::Gate) {
+    throw InputError("--random-slopes is for the gate placement (--random gate)");
+  }
+  std::vector<std::string> designTerms = {"(Intercept)"};
+  designTerms.insert(designTerms.end(), args.slopes.begin(), args.slopes.end());
+  options.randomTerms = designTerms;
+  const arma::mat randomDesign = DesignFromTermNames(table, designTerms);
   const Data data(input.y, input.expert.x, input.gate.x, &ids);
 
   InstallInterruptHandler();
   CliObserver observer(options.fit.starts, input.quiet, !input.tracePath.empty());
-  MixedFit fit = FitMixed(prototype, data, ones, options, observer);
+  MixedFit fit = FitMixed(prototype, data, randomDesign, options, observer);
   if (fit.stats.status == FitStatus::Interrupted) {
     PrintNote("the fit was interrupted: no output was written");
     return kExitInterrupted;
@@ -92,12 +103,16 @@ int RunMixedFit(const MixedCliArguments& args, const MixedFitInput& input, const
   file.gateTerms = input.gate.names;
   std::vector<std::string> randomTerms = {"(Intercept)"};
   if (options.placement == RandomPlacement::Gate) {
-    randomTerms = NumberedNames("u", options.dimension);
+    randomTerms = NumberedNames("u", fit.ranef.n_cols);
+    for (std::size_t m = 1; m < designTerms.size(); ++m) {
+      for (const std::string& u : NumberedNames("u", fit.ranef.n_cols)) randomTerms.push_back(designTerms[m] + ":" + u);
+    }
     file.gateTerms.insert(file.gateTerms.end(), randomTerms.begin(), randomTerms.end());
   }
   std::vector<std::string> groupLabels;
   for (arma::uword g = 0; g < fit.groupLabels.n_elem; ++g) groupLabels.push_back(labels[fit.groupLabels(g)]);
-  file.randomEffects = MakeRandomEffectsSection(fit, args.group, randomTerms, groupLabels);
+  if (options.placement == RandomPlacement::Gate) randomTerms.resize(fit.ranef.n_cols);
+  file.randomEffects = MakeRandomEffectsSection(fit, args.group, randomTerms, groupLabels, designTerms);
   file.expertFamily = input.expertFamily;
   file.gateFamily = input.gateFamily;
   file.model = std::move(fit.model);

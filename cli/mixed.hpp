@@ -16,7 +16,8 @@ struct MixedCliArguments {
   std::string group;                // empty: a plain fit
   std::string placement = "gate";   // gate | expert
   int quadrature = 15;              // Gauss-Hermite nodes per dimension
-  int dimension = 1;                // random effects per group (gate placement)
+  int dimension = 0;                // dimension of u per group (gate placement); 0: one per random term
+  std::vector<std::string> slopes;  // gate placement: columns with random slopes
   int monteCarlo = 0;               // > 0: Monte Carlo EM with this many draws per group
   bool commonVariance = false;      // expert placement: one residual variance
 };
@@ -27,7 +28,7 @@ struct MixedCliArguments {
  */
 std::vector<std::string> GroupCells(const Table& table, const std::string& name);
 
-/** Register --group, --random, --quadrature, --random-dim, --monte-carlo, --common-variance on `fit`. */
+/** Register --group, --random, --quadrature, --random-dim, --random-slopes, --monte-carlo, --common-variance on `fit`. */
 void AddMixedOptions(CLI::App& fit, MixedCliArguments& args);
 
 /** What the plain fit path has already read and checked. */

@@ -112,7 +112,7 @@ int RunMixedPredict(const PredictArguments& args, PredictionType type, const Mod
     }
     groupOfRow = MatchGroups(section, GroupCells(table, section.group));
   }
-  const arma::mat z = section.placement == "expert" ? DesignFromTermNames(table, section.terms) : arma::mat();
+  const arma::mat z = DesignFromTermNames(table, section.placement == "expert" ? section.terms : section.randomDesign);
   const arma::mat response(table.NumRows(), 1, arma::fill::zeros);
   const Data data(response, designs.expert, designs.gate);
   const MixedPredictInput input{file.model, section, data, z, groupOfRow};

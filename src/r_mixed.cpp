@@ -16,7 +16,7 @@ moest::MixedOptions ToMixedOptions(const Rcpp::List& mixed, const std::string& g
   const int dimension = Rcpp::as<int>(mixed["dimension"]);
   const int monteCarlo = Rcpp::as<int>(mixed["monte_carlo"]);
   if (quadrature < 1) throw moest::InputError("'quadrature' must be a whole number of at least 1");
-  if (dimension < 1) throw moest::InputError("'dimension' must be a whole number of at least 1");
+  if (dimension < 0) throw moest::InputError("'dimension' must be a whole number of at least 1 (or NULL: one per random term)");
   if (monteCarlo < 0) throw moest::InputError("'monte_carlo' must not be negative");
   options.quadratureOrder = static_cast<arma::uword>(quadrature);
   options.dimension = static_cast<arma::uword>(dimension);
@@ -33,7 +33,10 @@ arma::vec FittedGivenRanef(const moest::MixedFit& fit, const moest::Data& data, 
   arma::vec mean(data.N(), arma::fill::zeros);
   arma::vec part;
   if (fit.placement == moest::RandomPlacement::Gate) {
-    const arma::mat design = arma::join_rows(data.xGate, fit.ranef.rows(ofRow));
+    arma::mat design = data.xGate;
+    for (arma::uword m = 0; m < z.n_cols; ++m) {
+      design = arma::join_rows(design, fit.ranef.rows(ofRow).eval().each_col() % z.col(m));
+    }
     return moest::PredictMean(fit.model, moest::Data(data.y, data.xExpert, design));
   }
   for (arma::uword k = 0; k < fit.model.K(); ++k) {
@@ -71,6 +74,7 @@ Rcpp::List moe_mixed_fit_cpp(Rcpp::NumericVector y, Rcpp::NumericMatrix x_expert
   moest::MixedOptions mixedOptions = ToMixedOptions(mixed, group_name);
   mixedOptions.fit = moest_r::ToFitOptions(options, seed);
   mixedOptions.groupLabels = Rcpp::as<std::vector<std::string>>(labels);
+  mixedOptions.randomTerms = moest_r::ColumnNames(z);
   const moest::Model prototype = moest::Model::Make(expert, gate, xExpert.n_cols, xGate.n_cols,
                                                     static_cast<arma::uword>(K));
   const moest::Data data(yMat, xExpert, xGate, &ids);
@@ -82,29 +86,37 @@ Rcpp::List moe_mixed_fit_cpp(Rcpp::NumericVector y, Rcpp::NumericMatrix x_expert
   file.response = response;
   file.expertTerms = moest_r::ColumnNames(x_expert);
   file.gateTerms = moest_r::ColumnNames(x_gate);
-  std::vector<std::string> randomTerms = moest_r::ColumnNames(z);
+  const std::vector<std::string> designTerms = moest_r::ColumnNames(z);
+  std::vector<std::string> randomTerms = designTerms;
   if (fit.placement == moest::RandomPlacement::Gate) {
+    // Gate columns w_m u_j, term-major: u.1..u.d, then <slope>:u.1..
     randomTerms.clear();
-    for (arma::uword j = 0; j < mixedOptions.dimension; ++j) randomTerms.push_back("u." + std::to_string(j + 1));
-    file.gateTerms.insert(file.gateTerms.end(), randomTerms.begin(), randomTerms.end());
+    std::vector<std::string> gateColumns;
+    for (arma::uword j = 0; j < fit.ranef.n_cols; ++j) randomTerms.push_back("u." + std::to_string(j + 1));
+    for (std::size_t m = 0; m < designTerms.size(); ++m) {
+      for (const std::string& u : randomTerms) gateColumns.push_back(m == 0 ? u : designTerms[m] + ":" + u);
+    }
+    file.gateTerms.insert(file.gateTerms.end(), gateColumns.begin(), gateColumns.end());
   }
   std::vector<std::string> groupLabels;
   for (arma::uword g = 0; g < fit.groupLabels.n_elem; ++g) {
     groupLabels.push_back(Rcpp::as<std::string>(labels[fit.groupLabels(g)]));
   }
-  file.randomEffects = moest::MakeRandomEffectsSection(fit, group_name, randomTerms, groupLabels);
+  file.randomEffects = moest::MakeRandomEffectsSection(fit, group_name, randomTerms, groupLabels, designTerms);
   file.expertFamily = expert;
   file.gateFamily = gate;
   file.createdBy = "moest R package";
   const arma::vec fitted = FittedGivenRanef(fit, data, zMat, moest::IndexGroups(ids, data.N(), group_name, false).ofRow);
-  Rcpp::List variance;
+  Rcpp::List variance, varianceSe;
   for (const arma::mat& v : fit.varianceComponents) variance.push_back(Rcpp::wrap(v));
+  for (const arma::mat& v : fit.varianceSe) varianceSe.push_back(Rcpp::wrap(v));
   const Rcpp::List random = Rcpp::List::create(
       Rcpp::Named("placement") = moest::PlacementName(fit.placement), Rcpp::Named("group") = group_name,
       Rcpp::Named("terms") = randomTerms, Rcpp::Named("integration") = fit.integration,
       Rcpp::Named("nodes_per_group") = static_cast<double>(fit.nodesPerGroup),
       Rcpp::Named("quadrature_order") = static_cast<double>(fit.quadratureOrder),
-      Rcpp::Named("variance") = variance, Rcpp::Named("groups") = groupLabels,
+      Rcpp::Named("variance") = variance, Rcpp::Named("variance_se") = varianceSe,
+      Rcpp::Named("design_terms") = designTerms, Rcpp::Named("groups") = groupLabels,
       Rcpp::Named("ranef") = fit.ranef, Rcpp::Named("ranef_sd") = fit.ranefSd,
       Rcpp::Named("group_posterior") = fit.groupPosterior);
   const arma::mat posterior = fit.responsibilities;

@@ -13,6 +13,7 @@
 #include "moest/io/number_text.hpp"
 #include "moest/expert/gaussian.hpp"
 #include "moest/mixed/fit_mixed.hpp"
+#include "moest/mixed/standard_errors.hpp"
 #include "moest/rng.hpp"
 #include "moest/solver/em.hpp"
 #include "moest/solver/fit.hpp"
@@ -310,6 +311,116 @@ void CheckGateConstantWithinGroups(const Data& data, const GroupIndex& groups, c
   }
 }
 
+/**
+ * The expert placement's unconstrained coordinates: [gate.Pack(); beta_1; ...; beta_K; log sigma_k
+ * (one with a common variance); the lower triangle of each Cholesky factor of R_k, column by column,
+ * its diagonal on the log scale (absent when the variance is fixed at 0)].
+ */
+class ExpertCoordinates {
+ public:
+  ExpertCoordinates(arma::uword gateSize, arma::uword K, arma::uword p, arma::uword r, const MixedOptions& options)
+      : gateSize_(gateSize), K_(K), p_(p), r_(r), common_(options.commonVariance), fixedZero_(options.fixVarianceAtZero) {}
+
+  arma::vec Pack(const Gate& gate, const ExpertParameters& theta) const {
+    std::vector<double> out;
+    const arma::vec g = gate.Pack();
+    out.insert(out.end(), g.begin(), g.end());
+    for (const arma::vec& beta : theta.beta) out.insert(out.end(), beta.begin(), beta.end());
+    for (arma::uword k = 0; k < (common_ ? 1 : K_); ++k) out.push_back(0.5 * std::log(theta.sigma2(k)));
+    if (!fixedZero_) {
+      for (const arma::mat& R : theta.R) {
+        arma::mat lower;
+        if (!arma::chol(lower, R, "lower")) lower = arma::diagmat(arma::sqrt(arma::clamp(R.diag(), 1e-300, arma::datum::inf)));
+        for (arma::uword b = 0; b < r_; ++b) {
+          for (arma::uword a = b; a < r_; ++a) out.push_back(a == b ? std::log(lower(a, a)) : lower(a, b));
+        }
+      }
+    }
+    return arma::vec(out);
+  }
+
+  void Unpack(const arma::vec& x, Gate& gate, ExpertParameters& theta) const {
+    gate.Unpack(x.head(gateSize_));
+    arma::uword at = gateSize_;
+    for (arma::uword k = 0; k < K_; ++k, at += p_) theta.beta[k] = x.subvec(at, at + p_ - 1);
+    for (arma::uword k = 0; k < K_; ++k) theta.sigma2(k) = std::exp(2.0 * x(at + (common_ ? 0 : k)));
+    at += common_ ? 1 : K_;
+    if (fixedZero_) return;
+    for (arma::uword k = 0; k < K_; ++k) {
+      arma::mat lower(r_, r_, arma::fill::zeros);
+      for (arma::uword b = 0; b < r_; ++b) {
+        for (arma::uword a = b; a < r_; ++a, ++at) lower(a, b) = a == b ? std::exp(x(at)) : x(at);
+      }
+      theta.R[k] = lower * lower.t();
+    }
+  }
+
+ private:
+  arma::uword gateSize_, K_, p_, r_;
+  bool common_, fixedZero_;
+};
+
+/** R_k's lower triangles, column by column, in component order. */
+arma::vec CovarianceEntries(const std::vector<arma::mat>& R) {
+  std::vector<double> out;
+  for (const arma::mat& m : R) {
+    for (arma::uword b = 0; b < m.n_cols; ++b) {
+      for (arma::uword a = b; a < m.n_rows; ++a) out.push_back(m(a, b));
+    }
+  }
+  return arma::vec(out);
+}
+
+/** Standard errors of the expert placement from the Hessian of its exact marginal log-likelihood. */
+StandardErrors ExpertStandardErrors(const RandomExpertEm& em, const Model& model, const ExpertParameters& estimate,
+                                    const MixedOptions& options, std::vector<arma::mat>& varianceSe) {
+  const arma::uword K = model.K(), p = estimate.beta[0].n_elem, r = estimate.R[0].n_rows;
+  const ExpertCoordinates coordinates(model.gate().NumParameters(), K, p, r, options);
+  std::unique_ptr<Gate> gate = model.gate().Clone();
+  ExpertParameters theta = estimate;
+  Model probe = model;
+  MarginalLikelihood problem;
+  problem.theta = coordinates.Pack(model.gate(), estimate);
+  problem.moving = AllCoordinates(problem.theta.n_elem);
+  problem.logLikelihood = [&](const arma::vec& x) {
+    coordinates.Unpack(x, *gate, theta);
+    return em.EStep(*gate, theta).logLikelihood;
+  };
+  problem.natural = [&](const arma::vec& x) {
+    coordinates.Unpack(x, probe.gate(), theta);
+    for (arma::uword k = 0; k < K; ++k) {
+      probe.expert(k).SetBlocks({{"coefficients", theta.beta[k]},
+                                 {"sigma", arma::mat(1, 1, arma::fill::value(std::sqrt(theta.sigma2(k))))}});
+    }
+    const arma::vec flat = FlattenNatural(probe);
+    return options.fixVarianceAtZero ? flat : arma::vec(arma::join_cols(flat, CovarianceEntries(theta.R)));
+  };
+  if (!options.fixVarianceAtZero) {
+    for (arma::uword k = 0; k < K; ++k) {
+      for (arma::uword b = 0; b < r; ++b) {
+        for (arma::uword a = b; a < r; ++a) {
+          problem.varianceLabels.push_back("random.Comp." + std::to_string(k + 1) + "[" + std::to_string(a + 1) + "," +
+                                           std::to_string(b + 1) + "]");
+        }
+      }
+    }
+  }
+  arma::vec flatSe;
+  StandardErrors se = MarginalStandardErrors(problem, model, flatSe);
+  varianceSe.clear();
+  arma::uword at = 0;
+  for (arma::uword k = 0; k < K; ++k) {
+    arma::mat m(r, r, arma::fill::value(arma::datum::nan));
+    for (arma::uword b = 0; b < r; ++b) {
+      for (arma::uword a = b; a < r; ++a, ++at) {
+        if (at < flatSe.n_elem) m(a, b) = m(b, a) = flatSe(at);
+      }
+    }
+    varianceSe.push_back(m);
+  }
+  return se;
+}
+
 }  // namespace
 
 MixedFit FitRandomExpert(const Model& prototype, const Data& data, const arma::mat& randomDesign,
@@ -362,6 +473,9 @@ MixedFit FitRandomExpert(const Model& prototype, const Data& data, const arma::m
     }
     out.ranef.row(g) = mean.t();
     out.ranefSd.row(g) = arma::sqrt(arma::clamp(arma::diagvec(second - mean * mean.t()), 0.0, arma::datum::inf)).t();
+  }
+  if (options.fit.standardErrors && std::isfinite(best.stats.logLikelihood)) {
+    best.stats.standardErrors = ExpertStandardErrors(em, out.model, best.theta, options, out.varianceSe);
   }
   out.responsibilities = best.e.posterior.rows(groups.ofRow);
   out.groupLabels = groups.labels;

@@ -26,7 +26,6 @@ void CheckFamilies(const Model& prototype, const MixedOptions& options) {
       throw InputError("random effects in the gate need the plain softmax gate (got '" +
                        prototype.gate().Spec().ToString() + "')");
     }
-    if (options.dimension < 1) throw InputError("the random-effect dimension must be at least 1");
     if (options.quadratureOrder < 1 && options.monteCarloSize < 1) {
       throw InputError("the quadrature order (or the Monte Carlo size) must be at least 1");
     }
@@ -41,6 +40,38 @@ void CheckFamilies(const Model& prototype, const MixedOptions& options) {
   if (prototype.gate().IsJoint()) {
     throw InputError("random effects in the experts need a conditional gate (got the density gate '" +
                      prototype.gate().Family() + "')");
+  }
+}
+
+std::string TermName(const MixedOptions& options, arma::uword m) {
+  return m < options.randomTerms.size() ? options.randomTerms[m] : "random term " + std::to_string(m + 1);
+}
+
+/** The names of the random terms that are not constant (the slopes), for messages. */
+std::string SlopeNames(const arma::mat& z, const MixedOptions& options) {
+  std::string out;
+  for (arma::uword m = 0; m < z.n_cols; ++m) {
+    if (arma::all(z.col(m) == z(0, m))) continue;
+    out += (out.empty() ? "'" : ", '") + TermName(options, m) + "'";
+  }
+  return out;
+}
+
+/** InputError when a slope is constant within every group: its random slope is a random intercept. */
+void CheckSlopesVaryWithinGroups(const arma::mat& z, const GroupIndex& groups, const MixedOptions& options) {
+  for (arma::uword m = 0; m < z.n_cols; ++m) {
+    if (arma::all(z.col(m) == z(0, m))) continue;
+    bool varies = false;
+    for (arma::uword g = 0; g < groups.G() && !varies; ++g) {
+      const arma::vec values = z.col(m);
+      const arma::vec within = values.elem(groups.members[g]);
+      varies = arma::any(within != within(0));
+    }
+    if (!varies) {
+      throw InputError("random slope '" + TermName(options, m) + "' is constant within every group of '" +
+                       options.groupName + "': its random slope cannot be told from the random intercept "
+                       "(use it as a fixed effect, or drop it from the random term)");
+    }
   }
 }
 
@@ -65,12 +96,14 @@ MixedFit FitMixed(const Model& prototype, const Data& data, const arma::mat& ran
   }
   if (!randomDesign.is_finite()) throw InputError("the random-effect design has a non-finite value");
   const bool slopes = !IsInterceptColumn(randomDesign);
-  if (slopes && options.placement == RandomPlacement::Gate) {
-    throw InputError("random slopes in the gate are not supported: use random intercepts (1 | " +
-                     options.groupName + ")");
+  const GroupIndex groups = IndexGroups(*data.group, data.N(), options.groupName, slopes, options.groupLabels,
+                                        SlopeNames(randomDesign, options));
+  if (slopes) CheckSlopesVaryWithinGroups(randomDesign, groups, options);
+  if (options.placement == RandomPlacement::Gate) {
+    MixedOptions gateOptions = options;
+    if (gateOptions.dimension == 0) gateOptions.dimension = randomDesign.n_cols;
+    return FitRandomGate(prototype, data, randomDesign, groups, gateOptions, observer);
   }
-  const GroupIndex groups = IndexGroups(*data.group, data.N(), options.groupName, slopes, options.groupLabels);
-  if (options.placement == RandomPlacement::Gate) return FitRandomGate(prototype, data, groups, options, observer);
   return FitRandomExpert(prototype, data, randomDesign, groups, options, observer);
 }
 

@@ -11,6 +11,8 @@
 #include "moest/gate/softmax.hpp"
 #include "moest/io/number_text.hpp"
 #include "moest/mixed/fit_mixed.hpp"
+#include "moest/mixed/standard_errors.hpp"
+#include "moest/model/packing.hpp"
 #include "moest/numerics/gauss_hermite.hpp"
 #include "moest/rng.hpp"
 #include "moest/solver/em.hpp"
@@ -71,21 +73,24 @@ struct GateEStep {
 /** The EM machinery of one fit: the data, the grouping, the node rule and each group's grid. */
 class RandomGateEm {
  public:
-  RandomGateEm(const Data& data, const GroupIndex& groups, NodeRule rule)
-      : data_(data), groups_(groups), rule_(std::move(rule)) {
+  RandomGateEm(const Data& data, const arma::mat& randomDesign, const GroupIndex& groups, NodeRule rule)
+      : data_(data), random_(randomDesign), groups_(groups), rule_(std::move(rule)) {
     const arma::uword d = rule_.z.n_cols;
     centre_.zeros(groups.G(), d);
     scale_.set_size(d, d, groups.G());
     scale_.each_slice() = arma::eye(d, d);
+    logDet_.zeros(groups.G());
     PlaceNodes();
   }
 
   arma::uword Q() const { return rule_.z.n_rows; }
   arma::uword D() const { return rule_.z.n_cols; }
+  /** Gate-design columns the random effects add: u_j times each random term w_m, term-major. */
+  arma::uword RandomColumns() const { return D() * random_.n_cols; }
   const arma::cube& Nodes() const { return nodes_; }
 
   GateEStep EStep(const Model& model) {
-    const arma::uword n = data_.N(), K = model.K(), q = data_.xGate.n_cols, d = D();
+    const arma::uword n = data_.N(), K = model.K(), q = data_.xGate.n_cols;
     GateEStep e;
     arma::mat logF(n, K);
     arma::vec column;
@@ -95,14 +100,12 @@ class RandomGateEm {
     }
     e.nodeResp.set_size(n, K, Q());
     arma::mat a(groups_.G(), Q());
-    arma::mat design(n, q + d);
+    arma::mat design(n, q + RandomColumns());
     design.cols(0, q - 1) = data_.xGate;
     arma::mat logJoint;
     arma::vec rowLse;
     for (arma::uword node = 0; node < Q(); ++node) {
-      for (arma::uword i = 0; i < n; ++i) {
-        for (arma::uword j = 0; j < d; ++j) design(i, q + j) = nodes_(j, node, groups_.ofRow(i));
-      }
+      FillRandomColumns(node, design, 0);
       model.gate().LogWeights(Data(data_.y, data_.xExpert, design), logJoint);
       logJoint += logF;
       NormaliseRows(logJoint, &rowLse);
@@ -130,7 +133,7 @@ class RandomGateEm {
    * is fitted on x alone.
    */
   StepReport MStep(Model& model, const GateEStep& e, bool fixedZero) {
-    const arma::uword n = data_.N(), K = model.K(), q = data_.xGate.n_cols, d = D();
+    const arma::uword n = data_.N(), K = model.K(), q = data_.xGate.n_cols, c = RandomColumns();
     StepReport report;
     if (fixedZero) {
       SoftmaxGate plain(q, K);
@@ -138,17 +141,15 @@ class RandomGateEm {
       plain.SetBlocks({{"coefficients", w.rows(0, q - 1)}});
       report = plain.FitResponsibilities(data_, e.marginal);
       w.rows(0, q - 1) = plain.Coefficients();
-      w.rows(q, q + d - 1).zeros();
+      w.rows(q, q + c - 1).zeros();
       model.gate().SetBlocks({{"coefficients", w}});
     } else {
-      stacked_.set_size(n * Q(), q + d);
+      stacked_.set_size(n * Q(), q + c);
       stackedResp_.set_size(n * Q(), K);
       for (arma::uword node = 0; node < Q(); ++node) {
         const arma::span rows(node * n, (node + 1) * n - 1);
         stacked_(rows, arma::span(0, q - 1)) = data_.xGate;
-        for (arma::uword i = 0; i < n; ++i) {
-          for (arma::uword j = 0; j < d; ++j) stacked_(node * n + i, q + j) = nodes_(j, node, groups_.ofRow(i));
-        }
+        FillRandomColumns(node, stacked_, node * n);
         stackedResp_.rows(rows) = e.nodeResp.slice(node).each_col() % RowNodeWeight(e, node);
       }
       report = model.gate().FitResponsibilities(Data(stacked_, stacked_, stacked_), stackedResp_);
@@ -177,6 +178,23 @@ class RandomGateEm {
     }
   }
 
+  /**
+   * u -> rotation' u (with the loadings times `rotation`): every grid is rotated with it, so the nodes
+   * and weights, hence the approximated likelihood, are unchanged.
+   */
+  void Rotate(const arma::mat& rotation) {
+    centre_ = centre_ * rotation;
+    for (arma::uword g = 0; g < groups_.G(); ++g) scale_.slice(g) = rotation.t() * scale_.slice(g);
+    PlaceNodes();
+  }
+
+  /** u -> -u (with the loadings' sign): the grids follow. */
+  void Flip() {
+    centre_ *= -1.0;
+    rule_.z *= -1.0;
+    PlaceNodes();
+  }
+
   /** Re-centre and re-scale every group's grid at its current posterior mean and covariance. */
   void Adapt(const GateEStep& e) {
     arma::mat mean;
@@ -188,19 +206,31 @@ class RandomGateEm {
       if (!arma::chol(lower, c, "lower")) continue;  // keep this group's previous grid
       centre_.row(g) = mean.row(g);
       scale_.slice(g) = lower;
+      logDet_(g) = arma::accu(arma::log(lower.diag()));
     }
     PlaceNodes();
   }
 
  private:
+  // Rows rowOffset.. of `design`, columns q..: w_im u_j at node `node` of row i's group.
+  void FillRandomColumns(arma::uword node, arma::mat& design, arma::uword rowOffset) const {
+    const arma::uword q = data_.xGate.n_cols, d = D();
+    for (arma::uword i = 0; i < data_.N(); ++i) {
+      const arma::uword g = groups_.ofRow(i);
+      for (arma::uword m = 0; m < random_.n_cols; ++m) {
+        for (arma::uword j = 0; j < d; ++j) design(rowOffset + i, q + m * d + j) = random_(i, m) * nodes_(j, node, g);
+      }
+    }
+  }
+
   // nodes_(:, q, g) = centre_g + scale_g z_q, and the fixed log factor of each node:
-  // lw_q + log phi(u_gq) - log phi(z_q) + log |scale_g| (importance weights of the N(0, I) prior).
+  // lw_q + log phi(u_gq) - log phi(z_q) + log |det scale_g| (importance weights of the N(0, I) prior).
   void PlaceNodes() {
     const arma::uword G = groups_.G(), d = D();
     nodes_.set_size(d, Q(), G);
     logConstant_.set_size(G, Q());
     for (arma::uword g = 0; g < G; ++g) {
-      const double logDet = arma::accu(arma::log(scale_.slice(g).diag()));
+      const double logDet = logDet_(g);
       for (arma::uword node = 0; node < Q(); ++node) {
         const arma::rowvec z = rule_.z.row(node);
         const arma::rowvec u = centre_.row(g) + z * scale_.slice(g).t();
@@ -216,39 +246,118 @@ class RandomGateEm {
   }
 
   const Data& data_;
+  const arma::mat& random_;  // n x r: the random terms w_ij (a column of ones, then slopes)
   const GroupIndex& groups_;
   NodeRule rule_;
   arma::mat centre_;   // G x d
-  arma::cube scale_;   // d x d x G, lower triangular
+  arma::cube scale_;   // d x d x G: lower triangular, or rotated by Rotate
+  arma::vec logDet_;   // G: log |det scale_g|
   arma::cube nodes_;   // d x Q x G
   arma::mat logConstant_;  // G x Q
   arma::mat stacked_, stackedResp_;
 };
 
-/** The plain model's fit gives the fixed effects; the loadings start at `loading` (0 is stationary). */
-Model StartingModel(const Model& prototype, const Data& data, const MixedOptions& options, Observer& observer) {
+/**
+ * The plain model's fit gives the fixed effects; the loadings start at `loading` (0 is stationary),
+ * each random term of each component on its own dimension (cycling), slopes scaled by 1 / sd(w_m).
+ */
+Model StartingModel(const Model& prototype, const Data& data, const arma::mat& randomDesign,
+                    const MixedOptions& options, Observer& observer) {
   FitOptions plainOptions = options.fit;
   plainOptions.standardErrors = false;
   plainOptions.diagnostics = false;
   const FitResult plain = Fit(prototype, data, plainOptions, observer);
-  const arma::uword q = data.xGate.n_cols, d = options.dimension, K = prototype.K();
-  arma::mat w(q + d, K, arma::fill::zeros);
+  const arma::uword q = data.xGate.n_cols, d = options.dimension, K = prototype.K(), r = randomDesign.n_cols;
+  arma::mat w(q + d * r, K, arma::fill::zeros);
   w.rows(0, q - 1) = plain.model.gate().Blocks()[0].value;
   if (!options.fixVarianceAtZero) {
-    for (arma::uword k = 1; k < K; ++k) w(q + (k - 1) % d, k) = options.initialLoading;
+    for (arma::uword k = 1; k < K; ++k) {
+      for (arma::uword m = 0; m < r; ++m) {
+        const double spread = m == 0 ? 1.0 : std::max(1e-8, arma::stddev(randomDesign.col(m)));
+        w(q + m * d + ((k - 1) * r + m) % d, k) = options.initialLoading / spread;
+      }
+    }
   }
   std::vector<std::unique_ptr<Expert>> experts;
   for (arma::uword k = 0; k < K; ++k) experts.push_back(plain.model.expert(k).Clone());
-  auto gate = std::make_unique<SoftmaxGate>(q + d, K);
+  auto gate = std::make_unique<SoftmaxGate>(q + d * r, K);
   gate->SetBlocks({{"coefficients", w}});
   return Model(std::move(gate), std::move(experts));
 }
 
+/**
+ * The loadings as a ((K - 1) r) x d matrix A: row (k - 1) r + m holds the loadings of random term m in
+ * component k's logit, so component k's random effects (intercept, slopes) are A_k u.
+ */
+arma::mat LoadingMatrix(const arma::mat& w, arma::uword q, arma::uword d, arma::uword r) {
+  const arma::uword K = w.n_cols;
+  arma::mat a((K - 1) * r, d);
+  for (arma::uword k = 1; k < K; ++k) {
+    for (arma::uword m = 0; m < r; ++m) {
+      for (arma::uword j = 0; j < d; ++j) a((k - 1) * r + m, j) = w(q + m * d + j, k);
+    }
+  }
+  return a;
+}
+
+void SetLoadingMatrix(arma::mat& w, const arma::mat& a, arma::uword q, arma::uword d, arma::uword r) {
+  for (arma::uword k = 1; k < w.n_cols; ++k) {
+    for (arma::uword m = 0; m < r; ++m) {
+      for (arma::uword j = 0; j < d; ++j) w(q + m * d + j, k) = a((k - 1) * r + m, j);
+    }
+  }
+}
+
+/** Covariance of all components' random effects (K r x K r; component 1's rows and columns zero). */
+arma::mat RandomEffectCovariance(const arma::mat& w, arma::uword q, arma::uword d, arma::uword r) {
+  const arma::uword K = w.n_cols;
+  arma::mat a(K * r, d, arma::fill::zeros);
+  a.rows(r, K * r - 1) = LoadingMatrix(w, q, d, r);
+  return a * a.t();
+}
+
+/** The lower triangle of every non-reference component's r x r block: the variance components reported. */
+arma::vec VarianceEntries(const arma::mat& covariance, arma::uword K, arma::uword r) {
+  std::vector<double> out;
+  for (arma::uword k = 1; k < K; ++k) {
+    for (arma::uword b = 0; b < r; ++b) {
+      for (arma::uword a = b; a < r; ++a) out.push_back(covariance(k * r + a, k * r + b));
+    }
+  }
+  return arma::vec(out);
+}
+
+/** `entries` (VarianceEntries' order) placed in a K r x K r matrix, NaN elsewhere. */
+arma::mat VarianceEntriesMatrix(const arma::vec& entries, arma::uword K, arma::uword r) {
+  arma::mat out(K * r, K * r, arma::fill::value(arma::datum::nan));
+  arma::uword at = 0;
+  for (arma::uword k = 1; k < K; ++k) {
+    for (arma::uword b = 0; b < r; ++b) {
+      for (arma::uword a = b; a < r; ++a, ++at) {
+        if (at < entries.n_elem) out(k * r + a, k * r + b) = out(k * r + b, k * r + a) = entries(at);
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> VarianceLabels(arma::uword K, arma::uword r) {
+  std::vector<std::string> out;
+  for (arma::uword k = 1; k < K; ++k) {
+    for (arma::uword b = 0; b < r; ++b) {
+      for (arma::uword a = b; a < r; ++a) {
+        out.push_back("random.Comp." + std::to_string(k + 1) + "[" + std::to_string(a + 1) + "," + std::to_string(b + 1) + "]");
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
-MixedFit FitRandomGate(const Model& prototype, const Data& data, const GroupIndex& groups,
-                       const MixedOptions& options, Observer& observer) {
-  const arma::uword d = options.dimension, q = data.xGate.n_cols, K = prototype.K();
+MixedFit FitRandomGate(const Model& prototype, const Data& data, const arma::mat& randomDesign,
+                       const GroupIndex& groups, const MixedOptions& options, Observer& observer) {
+  const arma::uword d = options.dimension, q = data.xGate.n_cols, K = prototype.K(), r = randomDesign.n_cols;
   MixedFit out;
   out.placement = RandomPlacement::Gate;
   const bool monteCarlo = options.monteCarloSize > 0 || d > 3;
@@ -259,12 +368,12 @@ MixedFit FitRandomGate(const Model& prototype, const Data& data, const GroupInde
   out.quadratureOrder = monteCarlo ? 0 : options.quadratureOrder;
   out.nodesPerGroup = rule.z.n_rows;
 
-  Model model = StartingModel(prototype, data, options, observer);
+  Model model = StartingModel(prototype, data, randomDesign, options, observer);
   const double floor = AbsoluteVarianceFloor(data, options.fit.em);
   for (arma::uword k = 0; k < K; ++k) model.expert(k).SetVarianceFloor(floor);
   model.gate().SetInnerControl(options.gateNewtonSteps, options.fit.em.gateTolerance);
 
-  RandomGateEm em(data, groups, std::move(rule));
+  RandomGateEm em(data, randomDesign, groups, std::move(rule));
   GateEStep e = em.EStep(model);
   if (!options.fixVarianceAtZero) {
     em.Adapt(e);  // centre the grids at the posteriors under the start
@@ -340,25 +449,84 @@ MixedFit FitRandomGate(const Model& prototype, const Data& data, const GroupInde
     stats.message = "converged with a variance at its floor (" + report.note + ")";
   }
 
-  // Outputs: u's sign (d = 1) is not identified: make the first non-zero loading positive.
+  // Outputs: u is identified up to a rotation (a sign when d = 1). d = 1: make the first non-zero
+  // loading positive; d > 1: rotate u so that the top d x d block of the loading matrix is lower
+  // triangular (a Cholesky-type parametrisation); the grids rotate with u.
+  arma::mat w = model.gate().Blocks()[0].value;
+  arma::mat loadings = LoadingMatrix(w, q, d, r);
+  const bool rotated = d > 1 && loadings.n_rows >= d && !options.fixVarianceAtZero;
+  if (d == 1) {
+    const arma::uvec nonzero = arma::find(arma::abs(loadings) > 0.0);
+    if (!nonzero.is_empty() && loadings(nonzero(0)) < 0.0) {
+      SetLoadingMatrix(w, -loadings, q, d, r);
+      model.gate().SetBlocks({{"coefficients", w}});
+      em.Flip();
+    }
+  } else if (rotated) {
+    arma::mat rotation, triangle;
+    if (arma::qr(rotation, triangle, arma::mat(loadings.rows(0, d - 1).t()))) {
+      arma::mat triangular = loadings * rotation;
+      for (arma::uword i = 0; i < d; ++i) {
+        for (arma::uword j = i + 1; j < d; ++j) triangular(i, j) = 0.0;  // exact zeros, not 1e-18
+      }
+      SetLoadingMatrix(w, triangular, q, d, r);
+      model.gate().SetBlocks({{"coefficients", w}});
+      em.Rotate(rotation);
+    }
+  }
+  e = em.EStep(model);
+  stats.logLikelihood = e.logLikelihood;
   arma::mat mean;
   arma::cube covariance;
   em.Posterior(e, mean, covariance);
-  arma::mat w = model.gate().Blocks()[0].value;
-  if (d == 1) {
-    const arma::rowvec loadings = w.row(q);
-    const arma::uvec nonzero = arma::find(arma::abs(loadings) > 0.0);
-    if (!nonzero.is_empty() && loadings(nonzero(0)) < 0.0) {
-      w.row(q) *= -1.0;
-      mean *= -1.0;
-      model.gate().SetBlocks({{"coefficients", w}});
-    }
+  const arma::mat randomCovariance = RandomEffectCovariance(w, q, d, r);
+  // A random-effect sd above 100 on the logit scale means the loadings ran off to infinity: within
+  // the groups the components are (nearly) separated by the random terms, and the likelihood has no
+  // finite maximum in that direction (as in a separated logistic regression).
+  if (randomCovariance.diag().max() > 1e4 && stats.status == FitStatus::Converged) {
+    stats.status = FitStatus::Degenerate;
+    stats.message = "a random-effect variance in the gate diverged (" + NumberText(randomCovariance.diag().max(), "%.3g") +
+                    "): the components are nearly separated within the groups, so the likelihood has no finite "
+                    "maximum; drop the random slopes or use fewer random terms";
   }
-  const arma::mat loadings = w.rows(q, q + d - 1);
-  out.varianceComponents.push_back(loadings.t() * loadings);
+  out.varianceComponents.push_back(randomCovariance);
   out.ranef = mean;
   out.ranefSd.set_size(groups.G(), d);
   for (arma::uword g = 0; g < groups.G(); ++g) out.ranefSd.row(g) = arma::sqrt(arma::diagvec(covariance.slice(g))).t();
+
+  // Standard errors: the Hessian of the marginal log-likelihood on the final grids. The loadings held
+  // fixed: all of them when the variance is fixed at 0, the rotation's upper triangle when d > 1.
+  if (options.fit.standardErrors && std::isfinite(stats.logLikelihood)) {
+    MarginalLikelihood problem;
+    problem.theta = PackModel(model);
+    std::vector<arma::uword> moving;
+    for (arma::uword k = 1, at = 0; k < K; ++k) {
+      for (arma::uword row = 0; row < q + d * r; ++row, ++at) {
+        const bool loading = row >= q;
+        const arma::uword m = loading ? (row - q) / d : 0, j = loading ? (row - q) % d : 0;
+        const arma::uword aRow = (k - 1) * r + m;
+        const bool fixed = loading && (options.fixVarianceAtZero || (rotated && aRow < d && j > aRow));
+        if (!fixed) moving.push_back(at);
+      }
+    }
+    for (arma::uword j = (K - 1) * (q + d * r); j < problem.theta.n_elem; ++j) moving.push_back(j);
+    problem.moving = arma::conv_to<arma::uvec>::from(moving);
+    Model probe = model;
+    problem.logLikelihood = [&](const arma::vec& theta) {
+      UnpackModel(probe, theta);
+      return em.EStep(probe).logLikelihood;
+    };
+    problem.natural = [&](const arma::vec& theta) {
+      UnpackModel(probe, theta);
+      const arma::vec flat = FlattenNatural(probe);
+      if (options.fixVarianceAtZero) return flat;
+      return arma::vec(arma::join_cols(flat, VarianceEntries(RandomEffectCovariance(probe.gate().Blocks()[0].value, q, d, r), K, r)));
+    };
+    if (!options.fixVarianceAtZero) problem.varianceLabels = VarianceLabels(K, r);
+    arma::vec varianceSe;
+    stats.standardErrors = MarginalStandardErrors(problem, model, varianceSe);
+    out.varianceSe.push_back(VarianceEntriesMatrix(varianceSe, K, r));
+  }
   out.groupPosterior.zeros(groups.G(), K);
   for (arma::uword i = 0; i < data.N(); ++i) out.groupPosterior.row(groups.ofRow(i)) += e.marginal.row(i);
   for (arma::uword g = 0; g < groups.G(); ++g) out.groupPosterior.row(g) /= double(groups.members[g].n_elem);
@@ -367,7 +535,7 @@ MixedFit FitRandomGate(const Model& prototype, const Data& data, const GroupInde
 
   // Free parameters: u is identified only up to a rotation when d > 1.
   arma::uword nParameters = model.NumParameters() - d * (d - 1) / 2;
-  if (options.fixVarianceAtZero) nParameters = model.NumParameters() - d * (K - 1);
+  if (options.fixVarianceAtZero) nParameters = model.NumParameters() - d * r * (K - 1);
   stats.nParameters = nParameters;
   stats.n = data.N();
   stats.objective = "conditional";

@@ -11,7 +11,7 @@ std::string GroupLabelOf(const std::vector<std::string>& names, arma::uword id) 
 }
 
 GroupIndex IndexGroups(const arma::uvec& ids, arma::uword n, const std::string& column, bool needTwoPerGroup,
-                       const std::vector<std::string>& names) {
+                       const std::vector<std::string>& names, const std::string& slopes) {
   if (ids.n_elem != n) {
     throw InputError("group column '" + column + "' has " + std::to_string(ids.n_elem) + " values but the data have " +
                      std::to_string(n) + " rows");
@@ -38,7 +38,8 @@ GroupIndex IndexGroups(const arma::uvec& ids, arma::uword n, const std::string& 
   for (arma::uword g = 0; g < rows.size(); ++g) {
     if (needTwoPerGroup && rows[g].size() < 2) {
       throw InputError("group '" + index.names[g] + "' of column '" + column + "' has a single row (row " +
-                       std::to_string(rows[g][0] + 1) + "): random slopes need at least two rows per group");
+                       std::to_string(rows[g][0] + 1) + "): random slopes" + (slopes.empty() ? std::string() : " (" + slopes + ")") +
+                       " need at least two rows per group");
     }
     index.members.emplace_back(rows[g]);
   }

@@ -1,5 +1,6 @@
 #include "moest/mixed/predict.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "moest/errors.hpp"
@@ -11,12 +12,19 @@ namespace {
 
 bool Seen(arma::uword g) { return g != kUnseenGroup; }
 
-/** The gate placement's design [x, u]: u the group's predicted random effect, 0 for unseen groups. */
+/**
+ * The gate placement's design [x, w_1 u, ..., w_r u]: u the group's predicted random effect (0 for
+ * unseen groups), w the random terms (z's columns; a column of ones for intercepts only).
+ */
 arma::mat GateDesignWithRanef(const MixedPredictInput& in) {
-  const arma::uword d = RandomGateColumns(in.section);
-  arma::mat u(in.data.N(), d, arma::fill::zeros);
+  const arma::uword d = in.section.ranef.n_cols, r = RandomGateTerms(in.section);
+  arma::mat u(in.data.N(), d * r, arma::fill::zeros);
   for (arma::uword i = 0; i < in.data.N(); ++i) {
-    if (Seen(in.groupOfRow(i))) u.row(i) = in.section.ranef.row(in.groupOfRow(i));
+    if (!Seen(in.groupOfRow(i))) continue;
+    for (arma::uword m = 0; m < r; ++m) {
+      const double w = r == 1 && in.z.n_cols == 0 ? 1.0 : in.z(i, m);
+      u.row(i).cols(m * d, m * d + d - 1) = w * in.section.ranef.row(in.groupOfRow(i));
+    }
   }
   return arma::join_rows(in.data.xGate, u);
 }
@@ -32,17 +40,23 @@ void CheckInput(const MixedPredictInput& in) {
       throw InputError("row " + std::to_string(i + 1) + " names a group the model does not hold");
     }
   }
-  if (in.section.placement == "expert" && (in.z.n_rows != in.data.N() || in.z.n_cols != in.section.ranef.n_cols)) {
-    throw InputError("the random-effect design must have one row per observation and " +
-                     std::to_string(in.section.ranef.n_cols) + " columns (" + std::to_string(in.z.n_rows) + " x " +
-                     std::to_string(in.z.n_cols) + " given)");
+  const bool gate = in.section.placement == "gate";
+  const arma::uword columns = gate ? RandomGateTerms(in.section) : in.section.ranef.n_cols;
+  const bool interceptOnly = gate && columns == 1 && in.z.n_cols == 0;
+  if (!interceptOnly && (in.z.n_rows != in.data.N() || in.z.n_cols != columns)) {
+    throw InputError("the random-effect design must have one row per observation and " + std::to_string(columns) +
+                     " columns (" + std::to_string(in.z.n_rows) + " x " + std::to_string(in.z.n_cols) + " given)");
   }
 }
 
 }  // namespace
 
+arma::uword RandomGateTerms(const RandomEffectsSection& section) {
+  return std::max<arma::uword>(1, section.randomDesign.size());
+}
+
 arma::uword RandomGateColumns(const RandomEffectsSection& section) {
-  return section.present && section.placement == "gate" ? section.ranef.n_cols : 0;
+  return section.present && section.placement == "gate" ? section.ranef.n_cols * RandomGateTerms(section) : 0;
 }
 
 arma::uvec MatchGroups(const RandomEffectsSection& section, const std::vector<std::string>& labels) {

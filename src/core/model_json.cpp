@@ -307,6 +307,12 @@ Json RandomEffectsToJson(const RandomEffectsSection& r) {
   Json components = Json::array();
   for (const arma::mat& m : r.varianceComponents) components.push_back(MatrixToJson(m));
   j["variance_components"] = components;
+  if (!r.varianceSe.empty()) {
+    Json errors = Json::array();
+    for (const arma::mat& m : r.varianceSe) errors.push_back(MatrixToJson(m));
+    j["variance_se"] = errors;
+  }
+  if (!r.randomDesign.empty()) j["random_design"] = r.randomDesign;
   j["groups"] = r.groupLabels;
   j["ranef"] = MatrixToJson(r.ranef);
   j["ranef_sd"] = MatrixToJson(r.ranefSd);
@@ -326,6 +332,11 @@ RandomEffectsSection RandomEffectsFromJson(const Json& j, const std::string& sou
   for (const Json& m : Field(j, "variance_components", source)) {
     r.varianceComponents.push_back(MatrixFromJson(m, "variance_components", source));
   }
+  if (j.contains("variance_se")) {
+    for (const Json& m : j["variance_se"]) r.varianceSe.push_back(MatrixFromJson(m, "variance_se", source));
+  }
+  if (j.contains("random_design")) r.randomDesign = Strings(j["random_design"], "random_effects.random_design", source);
+  if (r.randomDesign.empty() && r.placement == "gate") r.randomDesign = {"(Intercept)"};
   r.groupLabels = Strings(Field(j, "groups", source), "random_effects.groups", source);
   r.ranef = MatrixFromJson(Field(j, "ranef", source), "ranef", source);
   r.ranefSd = MatrixFromJson(Field(j, "ranef_sd", source), "ranef_sd", source);

@@ -86,42 +86,15 @@ arma::vec FlattenNatural(const Model& model, std::vector<std::string>* labels) {
   return arma::vec(values);
 }
 
-StandardErrors ComputeStandardErrors(const Model& model, const Data& data, const arma::uvec& freeCoordinates,
-                                     StandardErrorType type, const InformationOptions& options) {
-  StandardErrors se;
-  se.computed = true;
-  se.method = StandardErrorTypeName(type);
-  std::vector<std::string> labels;
-  const arma::vec natural = FlattenNatural(model, &labels);
-  const arma::vec theta = PackModel(model);
-  const arma::uvec moving = freeCoordinates.is_empty() ? AllCoordinates(theta.n_elem) : freeCoordinates;
-  const arma::uword m = moving.n_elem;
-  arma::vec seFlat(natural.n_elem, arma::fill::value(arma::datum::nan));
-
-  // The Jacobian of the natural parameters in the free packed ones, by central differences.
-  Model probe = model;
-  arma::mat jacobian(natural.n_elem, m);
-  for (arma::uword c = 0; c < m; ++c) {
-    const arma::uword j = moving[c];
-    const double h = 1e-6 * std::max(1.0, std::abs(theta[j]));
-    arma::vec shifted = theta;
-    shifted[j] = theta[j] + h;
-    UnpackModel(probe, shifted);
-    const arma::vec up = FlattenNatural(probe);
-    shifted[j] = theta[j] - h;
-    UnpackModel(probe, shifted);
-    jacobian.col(c) = (up - FlattenNatural(probe)) / (2.0 * h);
-  }
+void NaturalCovariance(const arma::mat& information, const arma::mat& jacobian, const std::vector<std::string>& labels,
+                       StandardErrors& se, arma::vec& seFlat, arma::mat* packedCovariance, arma::uvec* freeRows) {
+  const arma::uword m = information.n_cols;
+  seFlat.set_size(jacobian.n_rows);
+  seFlat.fill(arma::datum::nan);
   // Natural entries that no packed parameter moves are fixed (the gate's reference column).
   std::vector<arma::uword> free;
-  for (arma::uword i = 0; i < natural.n_elem; ++i) {
+  for (arma::uword i = 0; i < jacobian.n_rows; ++i) {
     if (m > 0 && arma::abs(jacobian.row(i)).max() > 1e-10) free.push_back(i);
-  }
-
-  arma::mat information;
-  if (m > 0) {
-    information = options.observed != nullptr ? options.observed->submat(moving, moving)
-                                              : ObservedInformation(model, data, 1e-5, options.threads).submat(moving, moving);
   }
   arma::vec eigenvalues;
   const bool finite = information.is_finite();
@@ -130,9 +103,12 @@ StandardErrors ComputeStandardErrors(const Model& model, const Data& data, const
   const bool definite = m > 0 && finite && std::isfinite(se.smallestEigenvalue) &&
                         se.smallestEigenvalue > 1e-10 * std::max(1.0, eigenvalues.max()) &&
                         arma::chol(upper, information);
+  const arma::uvec rows = arma::conv_to<arma::uvec>::from(free);
+  if (freeRows != nullptr) *freeRows = rows;
   if (m == 0) {
     se.positiveDefinite = true;
   } else if (!definite) {
+    se.positiveDefinite = false;
     se.message = !finite ? "the observed information has non-finite entries, so no standard errors are given"
                          : "the observed information is not positive definite (smallest eigenvalue " +
                                NumberText(se.smallestEigenvalue, "%.3g") +
@@ -141,26 +117,82 @@ StandardErrors ComputeStandardErrors(const Model& model, const Data& data, const
   } else {
     se.positiveDefinite = true;
     const arma::mat inverseUpper = arma::inv(arma::trimatu(upper));
-    const arma::mat packedCovariance = inverseUpper * inverseUpper.t();
-    const arma::uvec rows = arma::conv_to<arma::uvec>::from(free);
+    const arma::mat covariance = inverseUpper * inverseUpper.t();
+    if (packedCovariance != nullptr) *packedCovariance = covariance;
     const arma::mat J = jacobian.rows(rows);
-    se.vcov = J * packedCovariance * J.t();
+    se.vcov = J * covariance * J.t();
     se.vcov = 0.5 * (se.vcov + se.vcov.t());
-    if (type == StandardErrorType::Sandwich) {
-      const arma::mat scores = RowScores(model, data).cols(moving);
-      const arma::mat meat = scores.t() * scores;
-      const arma::mat sandwich = packedCovariance * meat * packedCovariance;
-      se.observedVcov = se.vcov;
-      se.vcov = J * sandwich * J.t();
-      se.vcov = 0.5 * (se.vcov + se.vcov.t());
-    }
     for (arma::uword i = 0; i < rows.n_elem; ++i) seFlat[rows[i]] = std::sqrt(std::max(0.0, se.vcov(i, i)));
   }
+  se.labels.clear();
   for (arma::uword i : free) se.labels.push_back(labels[i]);
+}
 
+arma::mat CentralJacobian(const std::function<arma::vec(const arma::vec&)>& f, const arma::vec& theta,
+                          const arma::uvec& moving, double step) {
+  if (moving.is_empty()) return arma::mat(f(theta).n_elem, 0);
+  arma::mat jacobian;
+  for (arma::uword c = 0; c < moving.n_elem; ++c) {
+    const arma::uword j = moving[c];
+    const double h = step * std::max(1.0, std::abs(theta[j]));
+    arma::vec shifted = theta;
+    shifted[j] = theta[j] + h;
+    const arma::vec up = f(shifted);
+    shifted[j] = theta[j] - h;
+    const arma::vec down = f(shifted);
+    if (c == 0) jacobian.set_size(up.n_elem, moving.n_elem);
+    jacobian.col(c) = (up - down) / (2.0 * h);
+  }
+  return jacobian;
+}
+
+void FillBlockErrors(const Model& model, const arma::vec& seFlat, StandardErrors& se) {
   arma::uword at = 0;
   se.gate = Refill(model.gate().Blocks(), seFlat, at);
+  se.experts.clear();
   for (arma::uword k = 0; k < model.K(); ++k) se.experts.push_back(Refill(model.expert(k).Blocks(), seFlat, at));
+}
+
+StandardErrors ComputeStandardErrors(const Model& model, const Data& data, const arma::uvec& freeCoordinates,
+                                     StandardErrorType type, const InformationOptions& options) {
+  StandardErrors se;
+  se.computed = true;
+  se.method = StandardErrorTypeName(type);
+  std::vector<std::string> labels;
+  FlattenNatural(model, &labels);
+  const arma::vec theta = PackModel(model);
+  const arma::uvec moving = freeCoordinates.is_empty() ? AllCoordinates(theta.n_elem) : freeCoordinates;
+  const arma::uword m = moving.n_elem;
+  arma::vec seFlat;
+
+  // The Jacobian of the natural parameters in the free packed ones, by central differences.
+  Model probe = model;
+  const arma::mat jacobian = CentralJacobian(
+      [&](const arma::vec& shifted) {
+        UnpackModel(probe, shifted);
+        return FlattenNatural(probe);
+      },
+      theta, moving, 1e-6);
+  arma::mat information;
+  if (m > 0) {
+    information = options.observed != nullptr ? options.observed->submat(moving, moving)
+                                              : ObservedInformation(model, data, 1e-5, options.threads).submat(moving, moving);
+  }
+  arma::mat packedCovariance;
+  arma::uvec rows;
+  NaturalCovariance(information, jacobian, labels, se, seFlat, &packedCovariance, &rows);
+  if (se.positiveDefinite && m > 0 && type == StandardErrorType::Sandwich) {
+    const arma::mat J = jacobian.rows(rows);
+    const arma::mat scores = RowScores(model, data).cols(moving);
+    const arma::mat meat = scores.t() * scores;
+    const arma::mat sandwich = packedCovariance * meat * packedCovariance;
+    se.observedVcov = se.vcov;
+    se.vcov = J * sandwich * J.t();
+    se.vcov = 0.5 * (se.vcov + se.vcov.t());
+    for (arma::uword i = 0; i < rows.n_elem; ++i) seFlat[rows[i]] = std::sqrt(std::max(0.0, se.vcov(i, i)));
+  }
+
+  FillBlockErrors(model, seFlat, se);
   return se;
 }
 

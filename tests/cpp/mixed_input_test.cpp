@@ -73,9 +73,24 @@ TEST(MixedInput, MissingGroupColumnAndWrongLength) {
             std::string::npos);
 }
 
-TEST(MixedInput, GatePlacementRefusesSlopesAndOtherGates) {
+TEST(MixedInput, GateSlopesNeedTwoRowsPerGroupAndVariationWithinGroups) {
   Case c;
-  EXPECT_NE(c.Run(c.d.x).find("random slopes in the gate are not supported"), std::string::npos);
+  c.options.randomTerms = {"(Intercept)", "x"};
+  c.d.group(0) = 999;  // a group of one row
+  std::string message = c.Run(c.d.x);
+  EXPECT_NE(message.find("group '999' of column 'school' has a single row (row 1): random slopes ('x') need at "
+                         "least two rows per group"),
+            std::string::npos)
+      << message;
+  c.d.group(0) = c.d.group(1);
+  arma::mat z = c.d.x;
+  for (arma::uword i = 0; i < z.n_rows; ++i) z(i, 1) = double(c.d.group(i) % 7);  // constant within groups
+  message = c.Run(z);
+  EXPECT_NE(message.find("random slope 'x' is constant within every group of 'school'"), std::string::npos) << message;
+}
+
+TEST(MixedInput, GatePlacementRefusesOtherGates) {
+  Case c;
   c.prototype = Model::Make("gaussian", "laplace", 2, 2, 2);
   EXPECT_NE(c.Run(c.d.ones).find("need the plain softmax gate"), std::string::npos);
 }

@@ -16,10 +16,11 @@ struct GroupedData {
 
 /**
  * Random effects in the gate: G groups of m rows, x ~ U(-1, 1), K = 2. logit of component 2 =
- * a0 + a1 x + beta u_g, u_g ~ N(0, 1); experts y = -2 + x + e and y = 2 - x + e, sd 0.5.
+ * a0 + a1 x + beta u_g (+ slopeSd v_g x), u_g, v_g ~ N(0, 1); experts y = -2 + x + e and
+ * y = 2 - x + e, sd 0.5.
  */
 inline GroupedData SimulateGateRandom(arma::uword G, arma::uword m, double a0, double a1, double beta,
-                                      std::uint64_t seed) {
+                                      std::uint64_t seed, double slopeSd = 0.0) {
   Rng rng(seed);
   GroupedData d;
   const arma::uword n = G * m;
@@ -30,10 +31,11 @@ inline GroupedData SimulateGateRandom(arma::uword G, arma::uword m, double a0, d
   d.group.set_size(n);
   for (arma::uword g = 0; g < G; ++g) {
     const double u = rng.Normal();
+    const double slope = slopeSd > 0.0 ? slopeSd * rng.Normal() : 0.0;
     for (arma::uword j = 0; j < m; ++j) {
       const arma::uword i = g * m + j;
       const double x = -1.0 + 2.0 * rng.Uniform();
-      const double p2 = 1.0 / (1.0 + std::exp(-(a0 + a1 * x + beta * u)));
+      const double p2 = 1.0 / (1.0 + std::exp(-(a0 + a1 * x + beta * u + slope * x)));
       const bool second = rng.Uniform() < p2;
       d.x(i, 1) = x;
       d.group(i) = 10 + 3 * g;  // ids need not be dense

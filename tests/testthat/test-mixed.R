@@ -165,8 +165,11 @@ test_that("bad grouping input gives clear errors", {
   expect_error(moe(y ~ x | x + (1 | nosuch), data = d, K = 2, starts = 1),
                "'nosuch' is not a column")
   expect_error(moe(y ~ x | x, data = d, K = 2, random = "gate"), "needs a random-effect term")
-  expect_error(moe(y ~ x | x + (x | school), data = d, K = 2, starts = 1),
-               "random slopes in the gate are not supported")
+  expect_error(moe(y ~ x | x + (x | school), data = single, K = 2, starts = 1),
+               "group 'alone' of column 'school' has a single row \\(row 1\\): random slopes \\('x'\\)")
+  constant <- transform(d, w = as.integer(factor(school)) %% 3)
+  expect_error(moe(y ~ x | x + (w | school), data = constant, K = 2, starts = 1),
+               "random slope 'w' is constant within every group of 'school'")
   expect_error(moe(y ~ x + (1 | school) | x, data = d, K = 2, starts = 1),
                "varies within group 's1' of 'school' \\(rows 1 and 2\\)")
   # Numeric group ids are named as written, not by their position among the groups.
@@ -174,4 +177,64 @@ test_that("bad grouping input gives clear errors", {
   numeric$school[4] <- 5
   expect_error(moe(y ~ x + (x | school) | 1, data = numeric, K = 2, starts = 1),
                "group '5' of column 'school' has a single row \\(row 4\\)")
+})
+
+test_that("random slopes in the gate: fit, VarCorr, standard errors and predictions", {
+  set.seed(4)
+  G <- 60
+  m <- 12
+  g <- rep(seq_len(G), each = m)
+  b0 <- rnorm(G)[g]
+  b1 <- rnorm(G)[g]
+  x <- runif(G * m, -1, 1)
+  k <- rbinom(G * m, 1, plogis(0.2 + 1.2 * x + b0 + b1 * x))
+  d <- data.frame(y = ifelse(k == 1, 2 - x, -2 + x) + rnorm(G * m, sd = 0.5), x = x, school = g)
+  fit <- moe(y ~ x | x + (1 + x | school), data = d, K = 2, seed = 1, starts = 1,
+             mixed = list(quadrature = 5))
+  expect_equal(fit$random$design_terms, c("(Intercept)", "x"))
+  expect_equal(ncol(fit$random$ranef), 2L)
+  v <- VarCorr(fit)
+  expect_equal(dim(v$logit), c(4L, 4L))
+  expect_output(print(v), "Comp.2:x")
+  expect_output(print(v), "Correlation of")
+  expect_true(all(is.finite(sqrt(diag(vcov(fit))))))
+  expect_output(print(summary(fit)), "Std. Error")
+  # Conditional predictions by hand: the gate at u = E[u | group], the slope's term times x.
+  new <- data.frame(x = c(-0.5, 0.7), school = c(3, 999))
+  u <- as.numeric(ranef(fit)["3", ])
+  w <- fit$coefficients$gate
+  eta <- sum(w[1:2, 2] * c(1, -0.5)) + sum(w[3:4, 2] * u) - 0.5 * sum(w[5:6, 2] * u)
+  p2 <- plogis(eta)
+  expect_equal(predict(fit, new, type = "gate")[1, 2], p2, tolerance = 1e-8)
+  expect_equal(predict(fit, new, type = "gate")[2, 2], plogis(sum(w[1:2, 2] * c(1, 0.7))), tolerance = 1e-8)
+  expect_equal(unname(predict(fit, new, type = "gate", level = "population")[1, 2]),
+               plogis(sum(w[1:2, 2] * c(1, -0.5))), tolerance = 1e-8)
+})
+
+test_that("standard errors of mixed fits: zero variance equals the plain fit; K = 1 experts match nlme::lme", {
+  d <- simulate_gate_groups(G = 40, m = 10, seed = 3)
+  zero <- moe(y ~ x | x + (1 | school), data = d, K = 2, seed = 1, starts = 2,
+              mixed = list(fix_zero = TRUE), control = moe_control(tol = 1e-12))
+  plain <- moe(y ~ x | x, data = d, K = 2, seed = 1, starts = 2, control = moe_control(tol = 1e-12))
+  expect_equal(as.numeric(logLik(zero)), as.numeric(logLik(plain)), tolerance = 1e-8)
+  se_zero <- sqrt(diag(vcov(zero)))
+  se_plain <- sqrt(diag(vcov(plain)))
+  expect_equal(unname(se_zero), unname(se_plain), tolerance = 1e-3)
+
+  skip_if_not_installed("nlme")
+  set.seed(7)
+  G <- 50
+  g <- rep(seq_len(G), each = 6)
+  x <- runif(G * 6)
+  lmm <- data.frame(y = 1 + 2 * x + rnorm(G, sd = 0.8)[g] + rnorm(G * 6, sd = 0.5), x = x, id = g)
+  fit <- moe(y ~ x + (1 | id) | 1, data = lmm, K = 1, seed = 1, starts = 1, control = moe_control(tol = 1e-12))
+  ref <- nlme::lme(y ~ x, random = ~ 1 | id, data = lmm, method = "ML")
+  expect_equal(as.numeric(logLik(fit)), as.numeric(logLik(ref)), tolerance = 1e-6)
+  expect_equal(unname(fit$coefficients$experts[, 1]), unname(nlme::fixef(ref)), tolerance = 1e-5)
+  # lme's fixed-effect covariance is (X'V^-1X)^-1 (expected information); the observed one differs
+  # by the fixed/variance cross terms, which vanish in expectation: 2% on 50 groups of 6.
+  se <- moest:::standard_error_matrices(fit)$experts[1:2, 1]
+  expect_equal(unname(se), unname(sqrt(diag(vcov(ref)))), tolerance = 0.02)
+  vse <- attr(VarCorr(fit), "se")
+  expect_true(is.finite(vse$Comp.1[1, 1]))
 })

@@ -13,8 +13,10 @@ namespace moest {
 /**
  * Fit `prototype`'s families to `data` (data.group must be set) with random effects placed as
  * options.placement says. `randomDesign` (n x r) carries the random-effect covariates: a column of
- * ones for random intercepts. Gate placement: random intercepts only (u_i ~ N(0, I_d), d =
- * options.dimension), a plain softmax gate. Expert placement: Gaussian experts, y_i | z_i = k ~
+ * ones for random intercepts, further columns for random slopes. Gate placement: a plain softmax
+ * gate whose non-reference logits k get the random effect sum_m w_ijm a_km'u_i, u_i ~ N(0, I_d), d =
+ * options.dimension (0: r); standard errors from the marginal log-likelihood's Hessian when
+ * options.fit.standardErrors. Expert placement: Gaussian experts, y_i | z_i = k ~
  * N(X_i beta_k, Z_i R_k Z_i' + sigma_k^2 I), the gate evaluated on each group's first gate-design row
  * (which must be constant within the group). InputError for bad input.
  */
@@ -22,8 +24,8 @@ MixedFit FitMixed(const Model& prototype, const Data& data, const arma::mat& ran
                   const MixedOptions& options, Observer& observer);
 
 /** The gate placement (called by FitMixed after validation). */
-MixedFit FitRandomGate(const Model& prototype, const Data& data, const GroupIndex& groups,
-                       const MixedOptions& options, Observer& observer);
+MixedFit FitRandomGate(const Model& prototype, const Data& data, const arma::mat& randomDesign,
+                       const GroupIndex& groups, const MixedOptions& options, Observer& observer);
 
 /** The expert placement (called by FitMixed after validation). */
 MixedFit FitRandomExpert(const Model& prototype, const Data& data, const arma::mat& randomDesign,

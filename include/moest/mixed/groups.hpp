@@ -24,10 +24,10 @@ std::string GroupLabelOf(const std::vector<std::string>& names, arma::uword id);
  * Index the group ids of n rows; `names` (optional) gives the label of each id, as the user wrote it,
  * so that messages name groups by label. InputError naming `column` (and the group's label) when the
  * lengths differ, when there is a single group, or (with `needTwoPerGroup`, e.g. for random slopes)
- * when a group has one member.
+ * when a group has one member (the message names `slopes`, the slope columns).
  */
 GroupIndex IndexGroups(const arma::uvec& ids, arma::uword n, const std::string& column, bool needTwoPerGroup,
-                       const std::vector<std::string>& names = {});
+                       const std::vector<std::string>& names = {}, const std::string& slopes = "");
 
 /** Sum the n values `v` within each group: a G-vector. */
 arma::vec SumByGroup(const GroupIndex& groups, const arma::vec& v);

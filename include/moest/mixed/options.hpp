@@ -25,8 +25,9 @@ struct MixedOptions {
   std::string groupName = "group";  // the group column, named in messages
   std::vector<std::string> groupLabels;  // the label of each group id as the user wrote it (messages
                                          // name groups by it); empty: ids are named by number
+  std::vector<std::string> randomTerms;  // names of the random-effect design's columns (messages)
   // Gate placement.
-  arma::uword dimension = 1;        // random effects per group (random intercepts u_i in R^d)
+  arma::uword dimension = 0;        // dimension d of u_i ~ N(0, I_d); 0: one per random term
   arma::uword quadratureOrder = 15; // Gauss-Hermite nodes per dimension (tensor grid, d <= 3)
   arma::uword monteCarloSize = 0;   // > 0, or d > 3: Monte Carlo EM with this many draws per group
   int adaptPasses = 6;              // grids re-centred at the posteriors at most this many times

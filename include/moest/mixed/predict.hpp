@@ -20,8 +20,8 @@ arma::uvec MatchGroups(const RandomEffectsSection& section, const std::vector<st
 
 /**
  * The inputs of a mixed prediction. `data` holds the designs without random effects (the gate design
- * without the u columns of the gate placement); `z` (n x r) is the random-effect design of the
- * expert placement (ignored for the gate placement); `groupOfRow` comes from MatchGroups (all
+ * without the u columns of the gate placement); `z` (n x r) is the random-effect design (gate
+ * placement: the random terms (1, slopes); may have no columns for random intercepts only); `groupOfRow` comes from MatchGroups (all
  * kUnseenGroup for population-level predictions).
  */
 struct MixedPredictInput {
@@ -45,7 +45,10 @@ arma::mat PredictMixedWeights(const MixedPredictInput& input);
  */
 arma::vec PredictMixedMean(const MixedPredictInput& input);
 
-/** The number of gate-design columns the random effects add to the fitted gate (d, or 0). */
+/** The number of gate-design columns the random effects add to the fitted gate (d r, or 0). */
 arma::uword RandomGateColumns(const RandomEffectsSection& section);
+
+/** The number r of random terms in the gate placement (1: intercepts only). */
+arma::uword RandomGateTerms(const RandomEffectsSection& section);
 
 }  // namespace moest

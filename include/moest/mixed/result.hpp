@@ -13,8 +13,8 @@ namespace moest {
 struct MixedFit {
   RandomPlacement placement = RandomPlacement::Gate;
   /**
-   * Gate placement: the softmax gate on the design [x, u_1..u_d] (its last d rows are the random
-   * effect loadings beta_k, the reference column zero) and the experts. Expert placement: the gate
+   * Gate placement: the softmax gate on the design [x, u_1..u_d, w_2 u_1..w_2 u_d, ...] (its last
+   * d r rows are the loadings of the random terms w_m: intercept, then slopes; reference column zero) and the experts. Expert placement: the gate
    * on the group-level design and Gaussian experts (fixed effects beta_k, residual sigma_k).
    */
   Model model;
@@ -24,11 +24,18 @@ struct MixedFit {
   arma::uword quadratureOrder = 0;  // nodes per dimension (0 for Monte Carlo)
   std::vector<int> adaptations;     // iterations after which the grids were re-centred
   /**
-   * Variance components. Gate placement: one K x K matrix, the covariance B'B of the random logit
-   * shifts beta_k'u (reference row and column zero). Expert placement: R_k, the covariance of the
+   * Variance components. Gate placement: one K r x K r matrix, the covariance of the random effects
+   * (A_k u: intercept, then slopes) of every component's logit, r = random terms (reference rows and
+   * columns zero; r = 1: the K x K covariance B'B of the random logit shifts beta_k'u). Expert placement: R_k, the covariance of the
    * random effects of component k (r x r).
    */
   std::vector<arma::mat> varianceComponents;
+  /**
+   * Standard errors of the variance components (same shapes; NaN where none is given), by the delta
+   * method from the observed information of the marginal log-likelihood; empty when not computed.
+   * The fixed effects' standard errors are in stats.standardErrors.
+   */
+  std::vector<arma::mat> varianceSe;
   arma::mat ranef;                  // G x d (gate) or G x r (expert): posterior means of the random effects
   arma::mat ranefSd;                // posterior standard deviations, same shape
   arma::mat groupPosterior;         // G x K: expert placement, P(z_i = k | y_i); gate placement, the

@@ -18,6 +18,8 @@ struct RandomEffectsSection {
   arma::uword quadratureOrder = 0;
   arma::uword nodesPerGroup = 0;
   std::vector<arma::mat> varianceComponents;  // see MixedFit
+  std::vector<arma::mat> varianceSe;          // their standard errors (see MixedFit; may be empty)
+  std::vector<std::string> randomDesign;      // gate placement: the random terms w_m ("(Intercept)", slopes)
   std::vector<std::string> groupLabels;   // G
   arma::mat ranef, ranefSd, groupPosterior;
 };
@@ -25,7 +27,8 @@ struct RandomEffectsSection {
 /** The section describing `fit`; `groupLabels` are the caller's names of fit.groupLabels' ids. */
 RandomEffectsSection MakeRandomEffectsSection(const MixedFit& fit, const std::string& group,
                                               const std::vector<std::string>& terms,
-                                              const std::vector<std::string>& groupLabels);
+                                              const std::vector<std::string>& groupLabels,
+                                              const std::vector<std::string>& randomDesign = {"(Intercept)"});
 
 /** The section as summary text (variance components, in the manner of lme4's VarCorr). */
 std::string RandomEffectsText(const RandomEffectsSection& section, arma::uword K);

@@ -5,6 +5,7 @@
 // consistent when the model is misspecified (Huber 1967; White 1982).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,29 @@ StandardErrors ComputeStandardErrors(const Model& model, const Data& data,
                                      const arma::uvec& freeCoordinates = arma::uvec(),
                                      StandardErrorType type = StandardErrorType::Observed,
                                      const InformationOptions& information = InformationOptions());
+
+/**
+ * The delta method shared by every observed-information estimate: inverts `information` (m x m, the
+ * observed information in some packed coordinates) and maps its inverse through `jacobian` (natural x
+ * m, the derivatives of the natural parameters in those coordinates). Natural entries that no
+ * coordinate moves are fixed. Sets se.positiveDefinite, se.message (the diagnostic when the
+ * information is not positive definite), se.smallestEigenvalue, se.vcov and se.labels (of the free
+ * entries, from `labels`); `seFlat` gets every natural entry's standard error (NaN when fixed or not
+ * computed). Optionally returns the packed covariance and the free rows.
+ */
+void NaturalCovariance(const arma::mat& information, const arma::mat& jacobian, const std::vector<std::string>& labels,
+                       StandardErrors& se, arma::vec& seFlat, arma::mat* packedCovariance = nullptr,
+                       arma::uvec* freeRows = nullptr);
+
+/**
+ * The central-difference Jacobian of `f` in the coordinates `moving` of `theta` (step `step` times
+ * max(1, |theta_j|)): f(theta).n_elem x moving.n_elem.
+ */
+arma::mat CentralJacobian(const std::function<arma::vec(const arma::vec&)>& f, const arma::vec& theta,
+                          const arma::uvec& moving, double step);
+
+/** se.gate and se.experts shaped as `model`'s blocks, from `seFlat` in FlattenNatural's order. */
+void FillBlockErrors(const Model& model, const arma::vec& seFlat, StandardErrors& se);
 
 /** 0, 1, ..., n - 1. */
 arma::uvec AllCoordinates(arma::uword n);
