@@ -33,7 +33,7 @@ t_mix <- system.time(invisible(capture.output(
                        epsilon = 1e-8, maxit = 10000))))[["elapsed"]]
 t_moe <- system.time(
   fit <- moe(cbind(y1, y2) ~ 1 | 1, data = d, K = 2, expert = "mvn", cluster = cluster, starts = 1,
-             seed = 1, control = moe_control(tol = 1e-10))
+             seed = 1, control = moe_control(tol = 1e-13, max_iter = 10000))
 )[["elapsed"]]
 cat(sprintf("n = %g: mixtools %.3f s, %d iterations, loglik %.6f\n", n, t_mix, length(mix$all.loglik) - 1L,
             mix$loglik))
