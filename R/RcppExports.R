@@ -3,7 +3,8 @@
 
 #' Fit a mixture of experts in the C++ core (internal; use moe()).
 #'
-#' @param y response vector; @param x_expert,x_gate design matrices with column names;
+#' @param y response vector (or n x d matrix for mvn experts, with options$responses its column
+#' names); @param x_expert,x_gate design matrices with column names;
 #' @param K number of components; @param expert,gate family names; @param options list of
 #' moe_control() entries plus starts and partition; @param seed whole number as a double;
 #' @param formula,response text stored in the model file.
@@ -44,7 +45,8 @@ moe_model_info <- function(json) {
 #' Predictions of a model (internal; use predict()).
 #' @param json model-file JSON; @param y response (numeric(0) unless type needs it);
 #' @param x_expert,x_gate design matrices; @param type response, gate, posterior, density, experts,
-#'   probabilities (class probabilities of multinomial experts, n x C); @param offset the
+#'   probabilities (class probabilities of multinomial experts, n x C), covariance (mvn experts: a
+#'   d x d x n array; response is then n x d); @param offset the
 #'   model's offset on these rows (numeric(0) when it has none).
 #' @return a vector (response, density) or an n x K matrix.
 #' @noRd
@@ -55,7 +57,7 @@ moe_predict_cpp <- function(json, y, x_expert, x_gate, type, offset) {
 #' Responses drawn from a model (internal; use simulate()).
 #' @param json model-file JSON; @param x_expert,x_gate design matrices; @param nsim replicates;
 #' @param seed whole number as a double; @param offset the model's offset (numeric(0) when none).
-#' @return an n x nsim matrix.
+#' @return an n x nsim matrix (n x (nsim d) for a d-column response, replicate by replicate).
 #' @noRd
 moe_simulate_cpp <- function(json, x_expert, x_gate, nsim, seed, offset) {
     .Call(`_moest_moe_simulate_cpp`, json, x_expert, x_gate, nsim, seed, offset)

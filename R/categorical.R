@@ -5,6 +5,24 @@
 # Whether an expert specification names the multinomial-logistic family.
 is_multinomial <- function(expert) grepl("^\\s*multinomial\\s*(\\(|$)", expert)
 
+# Whether `expert` names the multivariate Gaussian family (a response cbind(y1, y2, ...)).
+is_mvn <- function(expert) grepl("^\\s*mvn\\s*(\\(|$)", expert)
+
+# `expert` with its `dimension` option set to the number of response columns (an explicit option
+# must agree with the data).
+mvn_spec <- function(expert, responses) {
+  d <- length(responses)
+  given <- regmatches(expert, regexec("dimension\\s*=\\s*([0-9]+)", expert))[[1L]]
+  if (length(given) == 2L && as.integer(given[2L]) != d) {
+    stop(sprintf("expert '%s' asks for dimension %s but the response has %d column%s (%s)", expert, given[2L],
+                 d, if (d == 1L) "" else "s", paste(responses, collapse = ", ")), call. = FALSE)
+  }
+  inner <- sub("^\\s*mvn\\s*\\(?(.*?)\\)?\\s*$", "\\1", expert)
+  options <- trimws(strsplit(inner, ",", fixed = TRUE)[[1L]])
+  options <- options[nzchar(options) & !grepl("^dimension\\s*=", options)]  # the core rejects unknown ones
+  paste0("mvn(", paste(c(sprintf("dimension = %d", d), options), collapse = ", "), ")")
+}
+
 # list(codes = numeric 0..C-1, labels = character C) for the response `y` named `name`. The classes
 # are a factor's levels (unused levels dropped), or else the sorted distinct values.
 categorical_response <- function(y, name) {

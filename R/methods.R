@@ -206,8 +206,11 @@ standard_error_matrices <- function(object) {
              else if (length(gate_se) == length(gate)) matrix(gate_se, nrow = nrow(gate), dimnames = dimnames(gate))
              else gate * NA_real_
   parameters <- expert_parameter_matrix(object)
-  experts <- vapply(se$experts, function(blocks) unlist(lapply(blocks, as.vector)),
-                    numeric(nrow(parameters)))
+  experts <- vapply(se$experts, function(blocks) {
+    unlist(lapply(names(blocks), function(name) {
+      if (name == "covariance") covariance_entries(blocks[[name]]) else as.vector(blocks[[name]])
+    }))
+  }, numeric(nrow(parameters)))
   experts <- matrix(experts, nrow = nrow(parameters), dimnames = dimnames(parameters))
   list(gate = gate_se, experts = experts)
 }
@@ -232,8 +235,16 @@ vcov.moe <- function(object, type = NULL, ...) {
     stop("this fit computed observed-information standard errors only; refit with ",
          "control = moe_control(se = \"sandwich\") for the sandwich covariance", call. = FALSE)
   }
+  labels <- unlist(se$labels)
+  if (!is.null(object$responses) && length(labels) == nrow(v)) {
+    # mvn experts: each covariance entry once (its upper triangle), as in coef().
+    index <- regmatches(labels, regexec("\\.covariance\\[([0-9]+),([0-9]+)\\]$", labels))
+    keep <- vapply(index, function(m) length(m) < 3L || as.integer(m[2L]) <= as.integer(m[3L]), logical(1))
+    v <- v[keep, keep, drop = FALSE]
+    labels <- labels[keep]
+  }
   names <- names(coef(object))
-  if (length(names) != nrow(v)) names <- se$labels
+  if (length(names) != nrow(v)) names <- labels
   dimnames(v) <- list(names, names)
   v
 }

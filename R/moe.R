@@ -28,7 +28,12 @@
 #'   (log-linear counts) or `"multinomial"` (multinomial logistic regression for a factor,
 #'   character, logical or whole-number response; the first class is the reference, the classes
 #'   are set from the data, and `predict(type = "probabilities")` and `type = "class"` give class
-#'   predictions).
+#'   predictions) or `"mvn"` (multivariate Gaussian regression with a full covariance matrix per
+#'   expert, \eqn{y \sim N_d(B_k'x, S_k)}{y ~ N_d(B_k'x, S_k)}, for a response written
+#'   `cbind(y1, y2, ...)` as for a multivariate [stats::lm()]; with the `"gaussian_density"` gate
+#'   it is the GLLiM / cluster-weighted model. Its dimension d is set from the response; fitted
+#'   values and residuals are n x d matrices, `object$covariances` holds each expert's d x d
+#'   covariance and `predict(type = "covariance")` the mixture's conditional covariance).
 #' @param gate The gate family with its options, as a string. Conditional gates (fitted on the
 #'   likelihood of y given x): `"softmax"` (a multinomial logit on the gate terms),
 #'   `"softmax(temperature = 0.5)"`, `"softmax(top_k = 2)"`, `"softmax(transform = tanh)"`,
@@ -78,7 +83,10 @@
 #' @return An object of class `"moe"`, a list with components
 #'   \item{coefficients}{a list: `gate`, the q x K gate coefficient matrix whose first column (the
 #'     reference) is zero; `experts`, the p x K matrix of expert regression coefficients; `sigma`,
-#'     the K expert standard deviations. Columns are named `Comp.1`, `Comp.2`, ...}
+#'     the K expert standard deviations. Columns are named `Comp.1`, `Comp.2`, ... For mvn
+#'     experts `experts` has the rows `response:term` (p d of them) and `covariance` holds the
+#'     d(d+1)/2 free entries `cov(a,b)` of each expert's covariance (the full matrices are in
+#'     `covariances`, a list by component).}
 #'   \item{logLik, df, nobs}{the maximised log-likelihood, the number of free parameters and the
 #'     number of observations.}
 #'   \item{AIC, BIC, ICL}{information criteria, smaller is better; ICL is BIC plus twice the
@@ -142,8 +150,12 @@ moe <- function(formula, data, K, expert = "gaussian", gate = "softmax", starts 
     return(moe_mixed(random_terms, data, K, expert, gate, starts, seed, control, action, call, mixed))
   }
   categorical <- is_multinomial(expert)
-  built <- moe_frame(formula, data, action, categorical)
+  multivariate <- is_mvn(expert)
+  built <- moe_frame(formula, data, action, categorical, expert)
   if (categorical) expert <- multinomial_spec(expert, length(built$class_labels), built$response)
+  responses <- if (is.matrix(built$y)) colnames(built$y) else built$response
+  if (multivariate) expert <- mvn_spec(expert, responses)
+  multivariate <- is.matrix(built$y)  # mvn experts on more than one response column
   if (!is.null(built$offset) && !identical(trimws(sub("\\(.*", "", expert)), "poisson")) {
     stop(sprintf("the offset %s enters only poisson experts, not %s experts", built$offset$expression,
                  expert), call. = FALSE)
@@ -153,7 +165,8 @@ moe <- function(formula, data, K, expert = "gaussian", gate = "softmax", starts 
   seed <- resolve_seed(seed)
 
   options <- c(unclass(control), list(starts = as.integer(starts), partition = partition,
-                                      class_labels = as.character(built$class_labels)),
+                                      class_labels = as.character(built$class_labels),
+                                      responses = if (multivariate) responses else character(0)),
                moe_start_options(start, fix))
   options$bases <- poly_bases(built$terms$full)
   if (!is.null(built$offset)) {
@@ -178,6 +191,10 @@ moe <- function(formula, data, K, expert = "gaussian", gate = "softmax", starts 
     object$fitted.values <- class_probability_matrix(result$class_probabilities, built$class_labels,
                                                      rownames(built$model))
     object$residuals <- categorical_residuals(built$y, object$fitted.values)
+  } else if (multivariate) {
+    object$fitted.values <- result$fitted
+    dimnames(object$fitted.values) <- dimnames(built$y)
+    object$residuals <- built$y - object$fitted.values
   } else {
     names(result$fitted) <- rownames(built$model)
     object$fitted.values <- result$fitted
@@ -217,7 +234,7 @@ check_density_covariates <- function(built, gate) {
 }
 
 # The model frame, designs and response of a fit, after the checks a user needs.
-moe_frame <- function(formula, data, na.action, categorical = FALSE) {
+moe_frame <- function(formula, data, na.action, categorical = FALSE, expert = "gaussian") {
   spec <- Formula::as.Formula(formula)
   parts <- length(spec)
   if (parts[1L] != 1L) stop("the formula needs one response left of '~'", call. = FALSE)
@@ -233,7 +250,9 @@ moe_frame <- function(formula, data, na.action, categorical = FALSE) {
   frame <- stats::model.frame(spec, data = data, na.action = na.action, drop.unused.levels = TRUE)
   response <- names(frame)[1L]
   classes <- if (categorical) categorical_response(stats::model.response(frame), response)
-  y <- if (categorical) classes$codes else check_response(stats::model.response(frame), response)
+  y <- if (categorical) classes$codes
+       else if (is_mvn(expert)) check_response_matrix(stats::model.response(frame), response, rownames(frame))
+       else check_response(stats::model.response(frame), response, expert)
   expert <- stats::model.matrix(spec, data = frame, rhs = 1L)
   gate <- if (parts[2L] == 2L) stats::model.matrix(spec, data = frame, rhs = 2L) else expert
   if (ncol(expert) == 0L) stop("the expert part of the formula has no terms", call. = FALSE)
@@ -246,7 +265,7 @@ moe_frame <- function(formula, data, na.action, categorical = FALSE) {
   omitted <- attr(frame, "na.action")
   if (!is.null(omitted) && length(omitted) > 0L) raw <- raw[-omitted, , drop = FALSE]
   rownames(raw) <- rownames(frame)
-  list(formula = spec, model = frame, y = stats::setNames(y, rownames(frame)),
+  list(formula = spec, model = frame, y = if (is.matrix(y)) y else stats::setNames(y, rownames(frame)),
        x = list(expert = strip_design(expert), gate = strip_design(gate)), offset = offset,
        response = response, class_labels = classes$labels, data = raw, n_all = nrow(all_rows),
        terms = moe_terms(spec, stats::terms(frame)),
@@ -360,8 +379,13 @@ check_finite_frame <- function(frame) {
       is.nan(column) | is.infinite(column)
     if (any(bad)) {
       row <- which(bad)[1L]
-      value <- if (is.matrix(column)) column[row, ][!is.finite(column[row, ]) &
-                                                      !is.na(column[row, ])][1L] else column[row]
+      value <- column[row]
+      if (is.matrix(column)) {
+        # A cbind() response: name the column of the matrix that holds the value.
+        j <- which(is.nan(column[row, ]) | is.infinite(column[row, ]))[1L]
+        value <- column[row, j]
+        if (!is.null(colnames(column)) && nzchar(colnames(column)[j])) name <- colnames(column)[j]
+      }
       stop(sprintf(paste0("variable '%s' has the value %s in row %s: only finite numbers or NA ",
                           "(a missing value) are allowed"), name, format(value),
                    rownames(frame)[row]), call. = FALSE)
@@ -369,8 +393,13 @@ check_finite_frame <- function(frame) {
   }
 }
 
-check_response <- function(y, name) {
+check_response <- function(y, name, expert = "gaussian") {
   if (is.matrix(y) && ncol(y) == 1L) y <- drop(y)
+  if (is.matrix(y) && is.numeric(y)) {
+    stop(sprintf(paste0("the response '%s' has %d columns, but expert '%s' models one: use ",
+                        "expert = \"mvn\" for a multivariate response"), name, ncol(y), expert),
+         call. = FALSE)
+  }
   if (!is.numeric(y) || is.matrix(y)) {
     stop(sprintf("the response '%s' must be a numeric vector (it is %s)", name,
                  if (is.matrix(y)) "a matrix" else paste("of class", class(y)[1L])), call. = FALSE)
@@ -380,6 +409,29 @@ check_response <- function(y, name) {
                  name, format(y[1L])), call. = FALSE)
   }
   as.numeric(y)
+}
+
+# A multivariate response (cbind(y1, y2, ...) for mvn experts) as an n x d numeric matrix with the
+# column names of the variables (a vector when there is one column); a constant column is an error
+# naming it.
+check_response_matrix <- function(y, name, rows) {
+  y <- as.matrix(y)
+  if (!is.numeric(y)) {
+    stop(sprintf("the response '%s' must be numeric (it is of class %s)", name, class(y[1L])[1L]),
+         call. = FALSE)
+  }
+  if (ncol(y) == 1L && is.null(colnames(y))) colnames(y) <- name
+  if (is.null(colnames(y)) || any(!nzchar(colnames(y)))) colnames(y) <- paste0(name, seq_len(ncol(y)))
+  for (j in seq_len(ncol(y))) {
+    if (nrow(y) < 2L || all(y[, j] == y[1L, j])) {
+      stop(sprintf("the response column '%s' is constant (every value is %s): there is nothing to fit",
+                   colnames(y)[j], format(y[1L, j])), call. = FALSE)
+    }
+  }
+  storage.mode(y) <- "double"
+  if (ncol(y) == 1L) return(y[, 1L])  # one column: as the gaussian expert's response
+  dimnames(y) <- list(rows, colnames(y))
+  y
 }
 
 # The initial partition as integer labels 1..K for the rows kept, or integer(0) when none is given.

@@ -27,13 +27,18 @@ moe_from_json <- function(json, formula = NULL) {
     created_by = spec$created_by,
     class_labels = if (length(spec$class_labels) > 0L) spec$class_labels,
     offset_expression = if (nzchar(spec$offset)) spec$offset, json = json)
+  if (length(spec$responses) > 1L) {
+    object$responses <- spec$responses
+    object$covariances <- mvn_covariances(info, spec)
+  }
   object$terms <- if (!is.null(formula)) with_stored_bases(moe_terms_from_formula(formula), spec$bases)
   class(object) <- "moe"
   object
 }
 
-# The gate matrix (q x K), the expert coefficient matrix (p x K), and every scalar expert parameter
-# (sigma, ...) as a K-vector, all with components named Comp.1, Comp.2, ...
+# The gate matrix (q x K), the expert coefficient matrix (p x K; p d x K for mvn experts), and every
+# scalar expert parameter (sigma, ...) as a K-vector (the free covariance entries of mvn experts as a
+# d(d+1)/2 x K matrix), all with components named Comp.1, Comp.2, ...
 moe_coefficients <- function(info, spec) {
   comps <- component_names(spec$K)
   gate <- info$gate$coefficients
@@ -54,15 +59,50 @@ moe_coefficients <- function(info, spec) {
   out <- list(gate = gate, experts = experts)
   scalars <- setdiff(names(info$experts[[1L]]), "coefficients")
   for (name in scalars) {
+    if (name == "covariance") {
+      # mvn experts: the free entries of each covariance matrix (upper triangle), one column each.
+      out$covariance <- matrix(vapply(info$experts, function(b) covariance_entries(b$covariance),
+                                      numeric(length(covariance_entries(info$experts[[1L]]$covariance)))),
+                               ncol = spec$K, dimnames = list(covariance_names(spec$responses), comps))
+      next
+    }
     out[[name]] <- stats::setNames(vapply(info$experts, function(b) b[[name]][1L], numeric(1)),
                                    comps)
   }
   out
 }
 
+# The upper triangle (with the diagonal) of a symmetric matrix, column by column: the d(d+1)/2 free
+# entries of an mvn expert's covariance.
+covariance_entries <- function(m) {
+  m <- as.matrix(m)
+  m[upper.tri(m, diag = TRUE)]
+}
+
+# "cov(y1,y1)", "cov(y1,y2)", "cov(y2,y2)", ... in the order of covariance_entries().
+covariance_names <- function(responses) {
+  d <- length(responses)
+  index <- which(upper.tri(diag(d), diag = TRUE), arr.ind = TRUE)
+  paste0("cov(", responses[index[, 1L]], ",", responses[index[, 2L]], ")")
+}
+
+# Every expert's covariance matrix (mvn experts), a list named Comp.1, Comp.2, ...
+mvn_covariances <- function(info, spec) {
+  out <- lapply(info$experts, function(b) {
+    m <- as.matrix(b$covariance)
+    dimnames(m) <- list(spec$responses, spec$responses)
+    m
+  })
+  stats::setNames(out, component_names(spec$K))
+}
+
 # The expert terms, or for multinomial experts (one coefficient vector per class after the first)
 # "class:term" for every class but the reference.
 expert_coefficient_names <- function(spec) {
+  if (length(spec$responses) > 1L) {
+    # mvn experts: "response:term" for every response column, as coef() of a multivariate lm.
+    return(paste0(rep(spec$responses, each = length(spec$expert_terms)), ":", spec$expert_terms))
+  }
   if (length(spec$class_labels) == 0L) return(spec$expert_terms)
   paste0(rep(spec$class_labels[-1L], each = length(spec$expert_terms)), ":", spec$expert_terms)
 }

@@ -2,7 +2,8 @@
 #'
 #' `which = 1` plots the data: for a model whose experts use one numeric covariate, the response
 #' against it with every expert's fitted mean curve, points coloured by their most probable
-#' component; otherwise the response against the fitted conditional mean. `which = 2` plots the
+#' component; otherwise the response against the fitted conditional mean (for mvn experts, the
+#' first response column). `which = 2` plots the
 #' log-likelihood of every EM iteration of the kept start, which EM should never decrease (a
 #' decrease is marked in red). `which = 3` plots the gate weights against the first gate covariate
 #' (see [plot_gate()]). `which = 4` plots the empirical linear rate of EM,
@@ -52,6 +53,12 @@ plot.moe <- function(x, which = if (has_data(x)) c(1L, 2L) else 2L,
 plot_moe_data <- function(x, main = NULL, ...) {
   if (!has_data(x)) stop_no_data("plot(which = 1)")
   if (!is.null(x$class_labels)) return(plot_class_probabilities(x, main = main, ...))
+  if (!is.null(x$responses)) {
+    # mvn experts: the first response column (predict(type = "experts") gives its expert means).
+    x$y <- x$y[, 1L]
+    x$fitted.values <- x$fitted.values[, 1L]
+    x$response <- x$responses[1L]
+  }
   colours <- seq_len(x$K) + 1L
   membership <- max.col(x$posterior, ties.method = "first")
   variables <- all.vars(x$terms$expert)

@@ -16,7 +16,13 @@
 #' * `"probabilities"` (multinomial experts): the class probabilities
 #'   \eqn{P(y = c | x, z) = \sum_k g_k(z) P_k(y = c | x)}{P(y = c | x, z) = sum_k g_k(z) P_k(y = c | x)},
 #'   an n x C matrix with the classes as column names;
-#' * `"class"` (multinomial experts): the most probable class, a factor with the fit's classes.
+#' * `"class"` (multinomial experts): the most probable class, a factor with the fit's classes;
+#' * `"covariance"` (mvn experts): the conditional covariance of the mixture,
+#'   \eqn{Cov(y | x, z) = \sum_k g_k (S_k + \mu_k \mu_k') - \mu \mu'}{Cov(y | x, z) = sum_k g_k (S_k +
+#'   mu_k mu_k') - mu mu'}, a d x d x n array named by the response columns.
+#'
+#' With mvn experts (a response `cbind(y1, y2, ...)`) `"response"` is an n x d matrix with the
+#' response names as columns, and `"experts"` gives the experts' means of the first response column.
 #'
 #' `"posterior"` and `"density"` need the response in `newdata`. Rows of `newdata` with missing
 #' values give `NA`. Factors in `newdata` must have the levels seen in the fit (for a model read from
@@ -41,8 +47,12 @@
 #' @export
 predict.moe <- function(object, newdata,
                         type = c("response", "gate", "posterior", "density", "experts",
-                                 "probabilities", "class", "branch"), ...) {
+                                 "probabilities", "class", "branch", "covariance"), ...) {
   type <- match.arg(type)
+  if (type == "covariance" && is.null(object$responses)) {
+    stop(sprintf("type = \"covariance\" needs mvn experts, but this model has %s experts", object$expert),
+         call. = FALSE)
+  }
   if (type %in% c("probabilities", "class")) return(predict_classes(object, newdata, type))
   if (type == "branch") return(predict_branches(object, newdata))
   needs_response <- type %in% c("posterior", "density")
@@ -94,7 +104,8 @@ moe_design <- function(object, newdata, response = FALSE) {
   if (response && !is.null(object$class_labels)) {
     y <- categorical_codes(y, object$class_labels, object$response)
   }
-  design <- list(rows = rownames(frame), y = if (response) as.numeric(y))
+  if (response && is.matrix(y) && ncol(y) > 1L) storage.mode(y) <- "double" else if (response) y <- as.numeric(y)
+  design <- list(rows = rownames(frame), y = if (response) y)
   if (!is.null(object$offset_expression)) design$offset <- as.numeric(stats::model.offset(frame))
   for (part in c("expert", "gate")) {
     x <- stats::model.matrix(object$terms[[part]], frame, contrasts.arg = object$contrasts[[part]])
@@ -117,11 +128,23 @@ core_predict <- function(object, design, type, call) {
   if (uses_response) columns <- c(columns, list(design$y))
   if (!is.null(design$offset)) columns <- c(columns, list(design$offset))
   ok <- do.call(stats::complete.cases, columns)
-  y <- if (uses_response) design$y[ok] else numeric(0)
+  y <- if (!uses_response) numeric(0) else if (is.matrix(design$y)) design$y[ok, , drop = FALSE] else design$y[ok]
   offset <- if (is.null(design$offset)) numeric(0) else as.numeric(design$offset[ok])
   value <- call_core(moe_predict_cpp(object$json, y, design$expert[ok, , drop = FALSE],
                                      design$gate[ok, , drop = FALSE], type, offset), call)
   n <- length(ok)
+  if (type == "covariance") {
+    # mvn experts: Cov(y | x) of the mixture, a d x d x n array with the response names.
+    d <- length(object$responses)
+    out <- array(NA_real_, c(d, d, n), dimnames = list(object$responses, object$responses, design$rows))
+    out[, , ok] <- value
+    return(out)
+  }
+  if (type == "response" && is.matrix(value)) {
+    out <- matrix(NA_real_, n, ncol(value), dimnames = list(design$rows, object$responses))
+    out[ok, ] <- value
+    return(out)
+  }
   if (type %in% c("response", "density")) {
     out <- rep(NA_real_, n)
     out[ok] <- value

@@ -14,7 +14,8 @@
 #'   a file, which stores no data.
 #' @param ... Ignored.
 #' @return A data frame with `nsim` columns `sim_1`, `sim_2`, ... (factors of the fit's classes for
-#'   multinomial experts), one row per observation, and
+#'   multinomial experts; for mvn experts each column is an n x d matrix named by the response
+#'   columns), one row per observation, and
 #'   attribute `"seed"` holding the seed used (as [stats::simulate()]).
 #' @examples
 #' fit <- moe(tuned ~ stretchratio, data = tonedata, K = 2, seed = 1, starts = 3)
@@ -37,6 +38,7 @@ simulate.moe <- function(object, nsim = 1, seed = NULL, newdata = NULL, ...) {
   draws <- call_core(moe_simulate_cpp(object$json, design$expert[ok, , drop = FALSE],
                                       design$gate[ok, , drop = FALSE], as.integer(nsim), seed, offset),
                      sys.call())
+  if (!is.null(object$responses)) return(simulated_matrices(object, draws, ok, nsim, design$rows, seed))
   out <- matrix(NA_real_, length(ok), nsim)
   out[ok, ] <- draws
   out <- as.data.frame(out)
@@ -46,6 +48,20 @@ simulate.moe <- function(object, nsim = 1, seed = NULL, newdata = NULL, ...) {
   }
   names(out) <- paste0("sim_", seq_len(nsim))
   rownames(out) <- design$rows
+  attr(out, "seed") <- seed
+  out
+}
+
+# Draws of a d-column response (mvn experts): a data frame whose columns sim_1, sim_2, ... are each
+# an n x d matrix named by the response columns (as cbind(y1, y2) in a model frame).
+simulated_matrices <- function(object, draws, ok, nsim, rows, seed) {
+  d <- length(object$responses)
+  out <- data.frame(row.names = rows)
+  for (r in seq_len(nsim)) {
+    m <- matrix(NA_real_, length(ok), d, dimnames = list(rows, object$responses))
+    m[ok, ] <- draws[, (r - 1L) * d + seq_len(d)]
+    out[[paste0("sim_", r)]] <- m
+  }
   attr(out, "seed") <- seed
   out
 }

@@ -79,7 +79,24 @@ FitInput LoadFitInput(const FitArguments& args) {
   const Table table = ReadCsv(args.dataPath);
   RequireDataRows(table, "data file '" + args.dataPath + "'");
   ComponentSpec expertSpec = ParseSpec(args.expertFamily);
-  if (expertSpec.family == "multinomial") {
+  const std::vector<std::string>& responses = input.formula.responses;
+  if (expertSpec.family == "mvn") {
+    // One column per response of cbind(y1, y2, ...): the expert's dimension comes from the formula.
+    const std::string dimension = std::to_string(responses.size());
+    if (expertSpec.options.count("dimension") && expertSpec.options["dimension"] != dimension) {
+      throw InputError("--expert asks for dimension = " + expertSpec.options["dimension"] + " but the formula has " +
+                       dimension + " response column(s)");
+    }
+    expertSpec.options["dimension"] = dimension;
+  } else if (responses.size() > 1) {
+    throw InputError("--expert " + expertSpec.family + " models one response column, but the formula has " +
+                     std::to_string(responses.size()) + " (" + input.formula.text.substr(0, input.formula.text.find(" ~")) +
+                     "): use --expert mvn for a multivariate response");
+  }
+  if (expertSpec.family == "mvn") {
+    input.response.set_size(table.NumRows(), responses.size());
+    for (std::size_t j = 0; j < responses.size(); ++j) input.response.col(j) = table.Numeric(responses[j]);
+  } else if (expertSpec.family == "multinomial") {
     // A text or whole-number column: its sorted distinct values are the classes 0..C-1.
     const Column& column = table.Get(input.formula.response);
     input.classLabels = ClassLabels(column);
@@ -141,6 +158,7 @@ ModelFile MakeModelFile(const FitArguments& args, const FitInput& input, FitResu
   ModelFile file;
   file.formula = input.formula.text;
   file.response = input.formula.response;
+  file.responses = input.formula.responses;
   file.expertTerms = input.expert.names;
   file.gateTerms = input.gate.names;
   file.expertFamily = input.expertFamily;
@@ -234,7 +252,7 @@ void AddFitCommand(CLI::App& app, CommandAction& action) {
                   "\"y ~ x1 + x2 | z1\": the experts use the terms before '|', the gate those after it "
                   "(without '|' both use the same terms); '0 +' drops the intercept, '~ 1' is intercept-only; "
                   "poisson experts take an offset in the expert part: offset(COL) (COL already on the log scale) or "
-                  "offset(log(COL))")
+                  "offset(log(COL)); a multivariate response for --expert mvn is \"cbind(y1, y2) ~ x | z\"")
       ->required();
   fit->add_option("-K", args->components, "number of experts (at least 1; required unless --tree gives it)")
       ->check(WholeNumberAtLeast(1));
@@ -244,7 +262,8 @@ void AddFitCommand(CLI::App& app, CommandAction& action) {
   fit->add_option("--expert", args->expertFamily,
                   "expert family, with options in parentheses: gaussian, t (\"t(nu = estimate)\" or \"t(nu = 4)\"), "
                   "poisson (counts), multinomial (a text or whole-number class column; classes are set from "
-                  "the data)")
+                  "the data), mvn (multivariate Gaussian regression with a full covariance per expert, for a "
+                  "response cbind(y1, y2, ...) in the formula; its dimension is set from the formula)")
       ->check(CLI::Validator(
           [](const std::string& value) {
             try {

@@ -13,10 +13,11 @@ namespace moest::cli {
 
 namespace {
 
-enum class PredictionType { Response, Gate, Posterior, Density, Experts, Classes, Branch };
+enum class PredictionType { Response, Gate, Posterior, Density, Experts, Classes, Branch, Covariance };
 
 const std::map<std::string, PredictionType> kPredictionTypes = {{"branch", PredictionType::Branch},
                                                                 {"classes", PredictionType::Classes},
+                                                                {"covariance", PredictionType::Covariance},
                                                                 {"density", PredictionType::Density},
                                                                 {"experts", PredictionType::Experts},
                                                                 {"gate", PredictionType::Gate},
@@ -71,10 +72,45 @@ std::string BranchCsv(const Model& model, const Data& data) {
   return FormatCsv(paths, probabilities);
 }
 
+/** A multivariate (mvn) response's conditional covariances: cov.<a>.<b> for every pair a <= b. */
+std::string CovarianceCsv(const ModelFile& file, const Data& data) {
+  const arma::cube covariance = PredictResponseCovariances(file.model, data);
+  const arma::uword d = covariance.n_rows;
+  std::vector<std::string> names;
+  arma::mat out(covariance.n_slices, d * (d + 1) / 2);
+  arma::uword column = 0;
+  for (arma::uword a = 0; a < d; ++a) {
+    for (arma::uword b = a; b < d; ++b, ++column) {
+      names.push_back("cov." + file.responses[a] + "." + file.responses[b]);
+      out.col(column) = arma::vec(covariance.tube(a, b));
+    }
+  }
+  return FormatCsv(names, out);
+}
+
+/** Means of a multivariate response: mean.<column> (response) or mean.<k>.<column> (experts). */
+std::string MultivariateMeansCsv(PredictionType type, const ModelFile& file, const Data& data) {
+  std::vector<std::string> names;
+  if (type == PredictionType::Response) {
+    for (const std::string& column : file.responses) names.push_back("mean." + column);
+    return FormatCsv(names, PredictResponseMeans(file.model, data));
+  }
+  arma::mat out, mean;
+  for (arma::uword k = 0; k < file.model.K(); ++k) {
+    file.model.expert(k).ResponseMeans(data, mean);
+    out = arma::join_rows(out, mean);
+    for (const std::string& column : file.responses) names.push_back("mean." + std::to_string(k + 1) + "." + column);
+  }
+  return FormatCsv(names, out);
+}
+
 /** The prediction of `type` as CSV, with the column names of --help. */
 std::string PredictionCsv(PredictionType type, const ModelFile& file, const Data& data) {
   const Model& model = file.model;
   const arma::uword K = model.K();
+  if (file.responses.size() > 1 && (type == PredictionType::Response || type == PredictionType::Experts)) {
+    return MultivariateMeansCsv(type, file, data);
+  }
   switch (type) {
     case PredictionType::Response: return FormatCsv({"mean"}, PredictMean(model, data));
     case PredictionType::Gate: return FormatCsv(NumberedNames("gate", K), PredictGate(model, data));
@@ -83,6 +119,7 @@ std::string PredictionCsv(PredictionType type, const ModelFile& file, const Data
     case PredictionType::Experts: return FormatCsv(NumberedNames("mean", K), PredictExpertMeans(model, data));
     case PredictionType::Classes: return ClassesCsv(file, data);
     case PredictionType::Branch: return BranchCsv(model, data);
+    case PredictionType::Covariance: return CovarianceCsv(file, data);
   }
   return "";  // unreachable: every type is handled above
 }
@@ -134,13 +171,19 @@ int RunPredict(const PredictArguments& args) {
   const ModelDesigns designs = DesignsFromTable(file, table);
   arma::mat response(table.NumRows(), 1, arma::fill::zeros);  // only read when NeedsResponse
   if (NeedsResponse(type)) {
-    if (!table.Has(file.response)) {
-      throw InputError("posterior and density predictions need the response column '" + file.response +
-                       "', which data file '" + args.dataPath + "' lacks (columns: " + table.NameList() + ")");
+    for (const std::string& column : file.responses) {
+      if (!table.Has(column)) {
+        throw InputError("posterior and density predictions need the response column '" + column +
+                         "', which data file '" + args.dataPath + "' lacks (columns: " + table.NameList() + ")");
+      }
     }
     // A categorical response is mapped to the class codes of the fit (an unseen class is an error).
-    response = file.classLabels.empty() ? arma::mat(table.Numeric(file.response))
-                                        : EncodeClasses(table.Get(file.response), file.classLabels);
+    if (!file.classLabels.empty()) {
+      response = EncodeClasses(table.Get(file.response), file.classLabels);
+    } else {
+      response.set_size(table.NumRows(), file.responses.size());
+      for (std::size_t j = 0; j < file.responses.size(); ++j) response.col(j) = table.Numeric(file.responses[j]);
+    }
   }
   const Data data = DesignData(response, designs);
   WriteOutput(args.outputPath, PredictionCsv(type, file, data));
@@ -153,9 +196,10 @@ void AddPredictCommand(CLI::App& app, CommandAction& action) {
   auto args = std::make_shared<PredictArguments>();
   CLI::App* predict = app.add_subcommand("predict", "Predict from a fitted model at the rows of a new CSV table.");
   predict->footer(
-      "Columns by --type: response -> mean (E[y|x]); gate -> gate.1..gate.K (g_k(x)); posterior -> "
+      "Columns by --type: response -> mean (E[y|x]; mean.<column> per column of a multivariate cbind(...) response "
+      "of mvn experts); covariance (mvn experts) -> cov.<a>.<b> (Cov(y|x) of the mixture, each pair once); gate -> gate.1..gate.K (g_k(x)); posterior -> "
       "posterior.1..posterior.K (membership given x and y); density -> density (p(y|x)); experts -> "
-      "mean.1..mean.K (each expert's mean); classes (multinomial experts) -> prob.<label> per class and class "
+      "mean.1..mean.K (each expert's mean; mean.<k>.<column> for mvn experts); classes (multinomial experts) -> prob.<label> per class and class "
       "(the most probable one); branch (tree models, --tree) -> branch.<path> per branch below the root (the sum of "
       "its experts' gate weights; paths 1, 2, 1.2, ... number the branches from the root). posterior and density "
       "need the response column. Mixed-effects models (fit --group) offer response, gate and experts: with --level "

@@ -96,6 +96,10 @@ int RunSelect(const SelectArguments& args) {
     if (ParseSpec(expert).family == "multinomial") {
       throw InputError("--expert multinomial: select takes numeric responses; fit class responses with 'moest fit'");
     }
+    if (ParseSpec(expert).family == "mvn" || formula.responses.size() > 1) {
+      throw InputError("select takes one response column: fit a multivariate cbind(...) response with 'moest fit "
+                       "--expert mvn'");
+    }
   }
   options.criterion = CriterionFromName(args.criterion);
   options.fit = args.options;

@@ -82,6 +82,8 @@ int RunSimulate(const SimulateArguments& args) {
   std::vector<std::string> names = input.covariateNames;
   if (simulation.y.n_cols == 1) {
     names.push_back(file.response);
+  } else if (file.responses.size() == simulation.y.n_cols) {
+    names.insert(names.end(), file.responses.begin(), file.responses.end());  // mvn experts: cbind(y1, y2)
   } else {
     for (const std::string& name : NumberedNames(file.response, simulation.y.n_cols)) names.push_back(name);
   }

@@ -117,9 +117,20 @@ moest::Model StartModel(const std::string& json, const moest::ModelFile& fit) {
 
 }  // namespace moest_r
 
+namespace {
+
+// E[y | x]: a vector, or an n x d matrix for a multivariate (mvn) response.
+SEXP FittedValues(const moest::Model& model, const moest::Data& data) {
+  if (data.y.n_cols > 1) return Rcpp::wrap(moest::PredictResponseMeans(model, data));
+  return moest_r::AsVector(moest::PredictMean(model, data));
+}
+
+}  // namespace
+
 //' Fit a mixture of experts in the C++ core (internal; use moe()).
 //'
-//' @param y response vector; @param x_expert,x_gate design matrices with column names;
+//' @param y response vector (or n x d matrix for mvn experts, with options$responses its column
+//' names); @param x_expert,x_gate design matrices with column names;
 //' @param K number of components; @param expert,gate family names; @param options list of
 //' moe_control() entries plus starts and partition; @param seed whole number as a double;
 //' @param formula,response text stored in the model file.
@@ -136,6 +147,10 @@ Rcpp::List moe_fit_cpp(Rcpp::NumericVector y, Rcpp::NumericMatrix x_expert, Rcpp
   moest::ModelFile file;
   file.formula = formula;
   file.response = response;
+  if (options.containsElementNamed("responses")) {
+    file.responses = Rcpp::as<std::vector<std::string>>(options["responses"]);
+    if (!file.responses.empty()) file.response = file.responses.front();
+  }
   file.expertTerms = moest_r::ColumnNames(x_expert);
   file.gateTerms = moest_r::ColumnNames(x_gate);
   file.expertFamily = expert;
@@ -174,7 +189,7 @@ Rcpp::List moe_fit_cpp(Rcpp::NumericVector y, Rcpp::NumericMatrix x_expert, Rcpp
   file.stats = result.stats;
   Rcpp::List out = Rcpp::List::create(Rcpp::Named("json") = moest::ModelToJson(file),
                                       Rcpp::Named("posterior") = result.responsibilities,
-                                      Rcpp::Named("fitted") = moest_r::AsVector(moest::PredictMean(result.model, data)),
+                                      Rcpp::Named("fitted") = FittedValues(result.model, data),
                                       Rcpp::Named("interrupted") = observer.Interrupted(),
                                       Rcpp::Named("messages") = observer.Messages());
   if (!file.classLabels.empty()) {

@@ -14,8 +14,17 @@ inline arma::mat View(Rcpp::NumericMatrix& m) {
   return arma::mat(m.begin(), m.nrow(), m.ncol(), false, true);
 }
 
-/** The R vector `v` as an n x 1 Armadillo matrix sharing its memory. */
-inline arma::mat View(Rcpp::NumericVector& v) { return arma::mat(v.begin(), v.size(), 1, false, true); }
+/**
+ * The R vector `v` as an n x 1 Armadillo matrix sharing its memory; an R matrix (a multivariate
+ * response, cbind(y1, y2)) keeps its columns.
+ */
+inline arma::mat View(Rcpp::NumericVector& v) {
+  if (v.hasAttribute("dim")) {
+    const Rcpp::IntegerVector dim = v.attr("dim");
+    if (dim.size() == 2) return arma::mat(v.begin(), dim[0], dim[1], false, true);
+  }
+  return arma::mat(v.begin(), v.size(), 1, false, true);
+}
 
 /** An Armadillo vector as a plain R vector (RcppArmadillo's wrap would give an n x 1 matrix). */
 inline Rcpp::NumericVector AsVector(const arma::vec& v) { return Rcpp::NumericVector(v.begin(), v.end()); }

@@ -1,5 +1,6 @@
 // Glue for a fitted model held as model-file JSON: its contents for R, predictions, simulation,
 // reading and writing files, and replacing its parameters.
+#include <algorithm>
 #include <cmath>
 
 #include "r_glue.h"
@@ -157,6 +158,7 @@ Rcpp::List moe_model_info(std::string json) {
       Rcpp::Named("expert") = file.expertFamily, Rcpp::Named("gate") = file.gateFamily,
       Rcpp::Named("K") = static_cast<int>(file.model.K()), Rcpp::Named("created_by") = file.createdBy,
       Rcpp::Named("class_labels") = file.classLabels, Rcpp::Named("offset") = file.offset,
+      Rcpp::Named("responses") = file.responses,
       Rcpp::Named("bases") = BasesToList(file.bases));
   return Rcpp::List::create(Rcpp::Named("model") = model,
                             Rcpp::Named("gate") = BlocksToList(file.model.gate().Blocks()),
@@ -166,7 +168,8 @@ Rcpp::List moe_model_info(std::string json) {
 //' Predictions of a model (internal; use predict()).
 //' @param json model-file JSON; @param y response (numeric(0) unless type needs it);
 //' @param x_expert,x_gate design matrices; @param type response, gate, posterior, density, experts,
-//'   probabilities (class probabilities of multinomial experts, n x C); @param offset the
+//'   probabilities (class probabilities of multinomial experts, n x C), covariance (mvn experts: a
+//'   d x d x n array; response is then n x d); @param offset the
 //'   model's offset on these rows (numeric(0) when it has none).
 //' @return a vector (response, density) or an n x K matrix.
 //' @noRd
@@ -176,7 +179,9 @@ SEXP moe_predict_cpp(std::string json, Rcpp::NumericVector y, Rcpp::NumericMatri
   const moest::ModelFile file = moest_r::ParseModel(json);
   const DataHolder holder(y, x_expert, x_gate, file, offset);
   const moest::Data data = holder.Get();
+  if (type == "response" && file.responses.size() > 1) return Rcpp::wrap(moest::PredictResponseMeans(file.model, data));
   if (type == "response") return moest_r::AsVector(moest::PredictMean(file.model, data));
+  if (type == "covariance") return Rcpp::wrap(moest::PredictResponseCovariances(file.model, data));
   if (type == "density") return moest_r::AsVector(moest::PredictDensity(file.model, data));
   if (type == "gate") return Rcpp::wrap(moest::PredictGate(file.model, data));
   if (type == "posterior") return Rcpp::wrap(moest::PredictPosterior(file.model, data));
@@ -188,7 +193,7 @@ SEXP moe_predict_cpp(std::string json, Rcpp::NumericVector y, Rcpp::NumericMatri
 //' Responses drawn from a model (internal; use simulate()).
 //' @param json model-file JSON; @param x_expert,x_gate design matrices; @param nsim replicates;
 //' @param seed whole number as a double; @param offset the model's offset (numeric(0) when none).
-//' @return an n x nsim matrix.
+//' @return an n x nsim matrix (n x (nsim d) for a d-column response, replicate by replicate).
 //' @noRd
 // [[Rcpp::export]]
 Rcpp::NumericMatrix moe_simulate_cpp(std::string json, Rcpp::NumericMatrix x_expert,
@@ -201,10 +206,12 @@ Rcpp::NumericMatrix moe_simulate_cpp(std::string json, Rcpp::NumericMatrix x_exp
   if (!(seed >= 0.0 && seed == std::floor(seed))) throw moest::InputError("the seed must be a whole number");
   // One stream for all replicates, so the first column does not depend on nsim.
   moest::Rng rng(static_cast<std::uint64_t>(seed));
-  Rcpp::NumericMatrix out(static_cast<int>(data.N()), nsim);
+  // A d-column response (mvn experts) gives d columns per replicate, replicate by replicate.
+  const R_xlen_t d = static_cast<R_xlen_t>(std::max<std::size_t>(1, file.responses.size()));
+  Rcpp::NumericMatrix out(static_cast<int>(data.N()), nsim * d);
   for (int r = 0; r < nsim; ++r) {
     const moest::Simulation sim = moest::Simulate(file.model, data, rng);
-    std::copy(sim.y.colptr(0), sim.y.colptr(0) + data.N(), out.begin() + static_cast<R_xlen_t>(r) * data.N());
+    std::copy(sim.y.begin(), sim.y.end(), out.begin() + static_cast<R_xlen_t>(r) * d * data.N());
   }
   return out;
 }

@@ -12,6 +12,7 @@
 #include "moest/expert/expert.hpp"
 #include "moest/expert/gaussian.hpp"
 #include "moest/expert/multinomial.hpp"
+#include "moest/expert/mvn.hpp"
 #include "moest/expert/poisson.hpp"
 #include "moest/expert/student_t.hpp"
 #include "moest/expert/registry.hpp"

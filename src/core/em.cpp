@@ -28,7 +28,8 @@ double SecondsSince(Clock::time_point start) {
 }  // namespace
 
 double AbsoluteVarianceFloor(const Data& data, const EmOptions& options) {
-  const double spread = data.N() > 1 ? arma::var(data.y.col(0)) : 1.0;
+  // The smallest column variance: a multivariate expert floors every column's scale at this one.
+  const double spread = data.N() > 1 && data.y.n_cols > 0 ? arma::var(data.y).min() : 1.0;
   return options.varianceFloor * (spread > 0.0 ? spread : 1.0);
 }
 

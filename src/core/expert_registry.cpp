@@ -3,6 +3,7 @@
 #include "moest/errors.hpp"
 #include "moest/expert/gaussian.hpp"
 #include "moest/expert/multinomial.hpp"
+#include "moest/expert/mvn.hpp"
 #include "moest/expert/poisson.hpp"
 #include "moest/expert/student_t.hpp"
 
@@ -28,6 +29,10 @@ std::unique_ptr<Expert> MakeExpert(const ComponentSpec& spec, arma::uword p) {
     spec.CheckKnown({"classes"});
     return std::make_unique<MultinomialExpert>(p, static_cast<arma::uword>(spec.Integer("classes", 2, 2)));
   }
+  if (spec.family == "mvn") {
+    spec.CheckKnown({"dimension"});
+    return std::make_unique<MvnExpert>(p, static_cast<arma::uword>(spec.Integer("dimension", 1, 1)));
+  }
   std::string known;
   for (const std::string& name : ExpertFamilies()) known += (known.empty() ? "" : ", ") + name;
   throw InputError("unknown expert family '" + spec.family + "' (known: " + known + ")");
@@ -35,6 +40,6 @@ std::unique_ptr<Expert> MakeExpert(const ComponentSpec& spec, arma::uword p) {
 
 std::unique_ptr<Expert> MakeExpert(const std::string& spec, arma::uword p) { return MakeExpert(ParseSpec(spec), p); }
 
-std::vector<std::string> ExpertFamilies() { return {"gaussian", "t", "poisson", "multinomial"}; }
+std::vector<std::string> ExpertFamilies() { return {"gaussian", "t", "poisson", "multinomial", "mvn"}; }
 
 }  // namespace moest

@@ -189,17 +189,29 @@ void ValidateFitInput(const Model& model, const Data& data, const FitOptions& op
     }
     CheckFinite(*data.offset, "the offset");
   }
-  for (arma::uword j = 0; j < K; ++j) model.expert(j).ValidateResponse(data.y);
+  for (arma::uword j = 0; j < K; ++j) {
+    const Expert& expert = model.expert(j);
+    if (expert.ResponseColumns() != data.y.n_cols) {
+      throw InputError("the response has " + std::to_string(data.y.n_cols) + " columns but expert '" +
+                       expert.Spec().ToString() + "' models " + std::to_string(expert.ResponseColumns()) +
+                       (data.y.n_cols > 1 && expert.ResponseColumns() == 1
+                            ? " (a multivariate response needs the expert option mvn)"
+                            : ""));
+    }
+    expert.ValidateResponse(data.y);
+  }
   const arma::uword k = model.NumParameters();
   if (n <= k) {
     throw InputError("K = " + std::to_string(K) + " needs more rows than its " + std::to_string(k) +
                      " free parameters, but the data have " + std::to_string(n) + " rows");
   }
-  if (n < 2 || arma::max(data.y.col(0)) == arma::min(data.y.col(0))) {
-    std::ostringstream value;
-    value << data.y(0, 0);
-    throw InputError("the response is constant (every value is " + value.str() +
-                     "): there is nothing for a mixture to fit");
+  for (arma::uword j = 0; j < data.y.n_cols; ++j) {
+    if (n < 2 || arma::max(data.y.col(j)) == arma::min(data.y.col(j))) {
+      std::ostringstream value;
+      value << data.y(0, j);
+      throw InputError("the response" + (data.y.n_cols > 1 ? " column " + std::to_string(j + 1) : std::string()) +
+                       " is constant (every value is " + value.str() + "): there is nothing for a mixture to fit");
+    }
   }
   // Squares of values above about 1e154 overflow a double (variances, residual sums of squares).
   const double largest = arma::abs(data.y).max();

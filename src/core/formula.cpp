@@ -162,7 +162,18 @@ Formula ParseFormula(const std::string& text) {
   if (formula.response.empty()) {
     throw InputError("formula '" + text + "' has no response before '~'");
   }
-  formula.response = Name(formula.response, text);
+  const std::string left = formula.response;
+  if (left.rfind("cbind(", 0) == 0 && left.back() == ')') {
+    for (const std::string& name : CallArguments(left.substr(6, left.size() - 7))) {
+      formula.responses.push_back(Name(name, text));
+      if (std::count(formula.responses.begin(), formula.responses.end(), formula.responses.back()) > 1) {
+        throw InputError("formula '" + text + "' names the response '" + formula.responses.back() + "' twice");
+      }
+    }
+  } else {
+    formula.responses.push_back(Name(left, text));
+  }
+  formula.response = formula.responses.front();
   const std::string rhs = text.substr(tilde + 1);
   const auto bar = rhs.find('|');
   if (bar != std::string::npos && rhs.find('|', bar + 1) != std::string::npos) {
@@ -180,7 +191,7 @@ Formula ParseFormula(const std::string& text) {
   }
   for (const TermList* part : {&formula.expert, &formula.gate}) {
     for (const Term& term : part->terms) {
-      if (term.column == formula.response) {
+      if (std::find(formula.responses.begin(), formula.responses.end(), term.column) != formula.responses.end()) {
         throw InputError("formula '" + text + "' uses the response '" + term.column + "' as a covariate");
       }
     }
@@ -191,7 +202,15 @@ Formula ParseFormula(const std::string& text) {
 }
 
 std::string FormulaText(const Formula& formula) {
-  std::string text = formula.response + " ~ " + Describe(formula.expert);
+  std::string text = formula.response;
+  if (formula.responses.size() > 1) {
+    text = "cbind(";
+    for (std::size_t j = 0; j < formula.responses.size(); ++j) {
+      text += (j ? ", " : "") + FormulaName(formula.responses[j]);
+    }
+    text += ")";
+  }
+  text += " ~ " + Describe(formula.expert);
   if (formula.hasGatePart) text += " | " + Describe(formula.gate);
   return text;
 }

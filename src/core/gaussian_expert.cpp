@@ -1,9 +1,9 @@
 #include "moest/expert/gaussian.hpp"
 
 #include <cmath>
-#include <sstream>
 
 #include "moest/errors.hpp"
+#include "moest/expert/weighted_fit.hpp"
 #include "moest/model/kernels.hpp"
 
 namespace moest {
@@ -22,31 +22,14 @@ void GaussianExpert::LogDensity(const Data& data, arma::vec& out) const {
 
 StepReport GaussianExpert::FitWeighted(const Data& data, const arma::vec& weights) {
   StepReport report;
-  const double total = arma::accu(weights);
-  if (!(total > 1e-10 * static_cast<double>(data.N()))) {
-    report.singular = true;
-    report.note = "its total weight is " + std::to_string(total);
-    return report;
-  }
+  double total = 0.0;
+  if (!weighted_fit::HasWeight(weights, total, report)) return report;
   arma::mat xtwx;
   arma::vec xtwy;
   kernels::WeightedCrossProducts(data.xExpert, weights.memptr(), data.y.colptr(0), xtwx, xtwy);
-  arma::mat upper;
-  if (!arma::chol(upper, xtwx)) {
-    report.singular = true;
-    std::ostringstream note;
-    note << "its weighted design is singular (total weight " << total << ")";
-    report.note = note.str();
-    return report;
-  }
-  arma::vec half, beta;
-  if (!arma::solve(half, arma::trimatl(upper.t()), xtwy) || !arma::solve(beta, arma::trimatu(upper), half) ||
-      !beta.is_finite()) {
-    report.singular = true;
-    report.note = "its weighted least-squares solve failed";
-    return report;
-  }
-  beta_ = beta;
+  arma::mat beta;
+  if (!weighted_fit::SolveNormalEquations(xtwx, xtwy, total, beta, report)) return report;
+  beta_ = beta.col(0);
   double variance =
       kernels::WeightedSquaredResiduals(data.xExpert, beta_, data.y.colptr(0), weights.memptr()) / total;
   if (!(variance >= varianceFloor_)) {

@@ -398,10 +398,14 @@ std::string ModelToJson(const ModelFile& file) {
   Json j;
   j["format"] = "moest-model";
   // The lowest version that holds the file: plain models stay readable by version-1 readers.
-  j["version"] = !file.offset.empty() || !file.bases.empty() ? 3 : file.randomEffects.present ? 2 : 1;
+  j["version"] = file.responses.size() > 1                      ? 4
+                 : !file.offset.empty() || !file.bases.empty() ? 3
+                 : file.randomEffects.present                  ? 2
+                                                               : 1;
   j["created_by"] = file.createdBy;
   j["formula"] = file.formula;
   j["response"] = file.response;
+  if (file.responses.size() > 1) j["responses"] = file.responses;
   j["terms"] = {{"expert", file.expertTerms}, {"gate", file.gateTerms}};
   if (!file.classLabels.empty()) j["class_labels"] = file.classLabels;
   if (!file.offset.empty()) j["offset"] = file.offset;
@@ -443,6 +447,13 @@ ModelFile ModelFromJson(const std::string& text, const std::string& source) {
   if (j.contains("created_by")) file.createdBy = Get<std::string>(j, "created_by", source);
   file.formula = Get<std::string>(j, "formula", source);
   file.response = Get<std::string>(j, "response", source);
+  file.responses = {file.response};
+  if (j.contains("responses")) {
+    file.responses = Strings(j["responses"], "responses", source);
+    if (file.responses.empty() || file.responses.front() != file.response) {
+      throw InputError(source + ": 'responses' should list the response columns, starting with 'response'");
+    }
+  }
   const Json& terms = Field(j, "terms", source);
   file.expertTerms = Strings(Field(terms, "expert", source), "terms.expert", source);
   file.gateTerms = Strings(Field(terms, "gate", source), "terms.gate", source);

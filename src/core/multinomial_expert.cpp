@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "moest/errors.hpp"
+#include "moest/expert/weighted_fit.hpp"
 #include "moest/expert/newton.hpp"
 #include "moest/model/class_probabilities.hpp"
 #include "moest/model/predict.hpp"
@@ -60,12 +61,8 @@ void MultinomialExpert::LogDensity(const Data& data, arma::vec& out) const {
 
 StepReport MultinomialExpert::FitWeighted(const Data& data, const arma::vec& weights) {
   StepReport report;
-  const double total = arma::accu(weights);
-  if (!(total > 1e-10 * static_cast<double>(data.N()))) {
-    report.singular = true;
-    report.note = "its total weight is " + std::to_string(total);
-    return report;
-  }
+  double total = 0.0;
+  if (!weighted_fit::HasWeight(weights, total, report)) return report;
   const arma::mat& x = data.xExpert;
   const arma::uword n = data.N(), p = x.n_cols, m = classes_ - 1;
   arma::mat target(n, classes_, arma::fill::zeros);  // w_i * 1[y_i = c]

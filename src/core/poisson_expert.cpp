@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "moest/errors.hpp"
+#include "moest/expert/weighted_fit.hpp"
 #include "moest/expert/newton.hpp"
 #include "moest/expert/sampling.hpp"
 #include "moest/model/kernels.hpp"
@@ -38,12 +39,8 @@ void PoissonExpert::LogDensity(const Data& data, arma::vec& out) const {
 
 StepReport PoissonExpert::FitWeighted(const Data& data, const arma::vec& weights) {
   StepReport report;
-  const double total = arma::accu(weights);
-  if (!(total > 1e-10 * static_cast<double>(data.N()))) {
-    report.singular = true;
-    report.note = "its total weight is " + std::to_string(total);
-    return report;
-  }
+  double total = 0.0;
+  if (!weighted_fit::HasWeight(weights, total, report)) return report;
   const arma::mat& x = data.xExpert;
   const arma::vec y = data.y.col(0);
   arma::vec theta = beta_;

@@ -1,5 +1,8 @@
 #include "moest/model/predict.hpp"
 
+#include "moest/errors.hpp"
+#include "moest/expert/mvn.hpp"
+
 namespace moest {
 
 arma::mat PredictExpertMeans(const Model& model, const Data& data) {
@@ -20,6 +23,39 @@ arma::mat PredictGate(const Model& model, const Data& data) {
 
 arma::vec PredictMean(const Model& model, const Data& data) {
   return arma::sum(PredictGate(model, data) % PredictExpertMeans(model, data), 1);
+}
+
+arma::mat PredictResponseMeans(const Model& model, const Data& data) {
+  const arma::mat gate = PredictGate(model, data);
+  arma::mat out, mean;
+  for (arma::uword k = 0; k < model.K(); ++k) {
+    model.expert(k).ResponseMeans(data, mean);
+    if (k == 0) out.zeros(mean.n_rows, mean.n_cols);
+    out += mean.each_col() % gate.col(k);
+  }
+  return out;
+}
+
+arma::cube PredictResponseCovariances(const Model& model, const Data& data) {
+  const arma::mat gate = PredictGate(model, data);
+  const arma::mat mixtureMean = PredictResponseMeans(model, data);
+  const arma::uword n = data.N(), d = mixtureMean.n_cols;
+  arma::cube out(d, d, n, arma::fill::zeros);
+  arma::mat mean;
+  for (arma::uword k = 0; k < model.K(); ++k) {
+    const auto* expert = dynamic_cast<const MvnExpert*>(&model.expert(k));
+    if (expert == nullptr) {
+      throw InputError("response covariances need mvn experts, but expert " + std::to_string(k + 1) + " is " +
+                       model.expert(k).Family());
+    }
+    expert->ResponseMeans(data, mean);
+    const arma::mat covariance = expert->Covariance();
+    for (arma::uword i = 0; i < n; ++i) {
+      out.slice(i) += gate(i, k) * (covariance + mean.row(i).t() * mean.row(i));
+    }
+  }
+  for (arma::uword i = 0; i < n; ++i) out.slice(i) -= mixtureMean.row(i).t() * mixtureMean.row(i);
+  return out;
 }
 
 arma::mat PredictPosterior(const Model& model, const Data& data) {

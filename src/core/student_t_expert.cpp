@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "moest/errors.hpp"
+#include "moest/expert/weighted_fit.hpp"
 #include "moest/expert/sampling.hpp"
 #include "moest/model/kernels.hpp"
 
@@ -86,12 +87,8 @@ double StudentTExpert::WeightedLogLikelihood(const arma::vec& z2, const arma::ve
 
 StepReport StudentTExpert::FitWeighted(const Data& data, const arma::vec& weights) {
   StepReport report;
-  const double total = arma::accu(weights);
-  if (!(total > 1e-10 * static_cast<double>(data.N()))) {
-    report.singular = true;
-    report.note = "its total weight is " + std::to_string(total);
-    return report;
-  }
+  double total = 0.0;
+  if (!weighted_fit::HasWeight(weights, total, report)) return report;
   const double* y = data.y.colptr(0);
   const arma::uword n = data.N();
   auto singular = [&]() {

@@ -151,6 +151,86 @@ void AddWaldRows(const ParameterBlocks& estimates, const ParameterBlocks& errors
   }
 }
 
+// Response column j of a multivariate model ("y<j+1>" when the file does not name it).
+std::string ResponseName(const ModelFile& file, arma::uword j) {
+  return j < file.responses.size() ? file.responses[j] : "y" + std::to_string(j + 1);
+}
+
+// The name of every entry of an expert's blocks, column by column: the expert terms for coefficients,
+// "<block>[i]" for the rest; for mvn experts "<response>:<term>" and "cov(<a>,<b>)" for a <= b ("" for
+// the repeated lower triangle, which the tables leave out).
+std::vector<std::string> ExpertParameterNames(const ParameterBlocks& blocks, const ModelFile& file, bool multivariate) {
+  std::vector<std::string> names;
+  for (const ParameterBlock& block : blocks) {
+    const arma::uword rows = block.value.n_rows;
+    for (arma::uword i = 0; i < block.value.n_elem; ++i) {
+      const arma::uword r = i % rows, c = i / rows;
+      const bool coefficients = block.name == "coefficients";
+      if (multivariate) {
+        auto response = [&](arma::uword j) { return ResponseName(file, j); };
+        // The covariance once: its upper triangle (the lower entries get no name and are skipped).
+        names.push_back(coefficients ? response(c) + ":" + (r < file.expertTerms.size() ? file.expertTerms[r] : "")
+                        : r <= c     ? "cov(" + response(r) + "," + response(c) + ")"
+                                     : "");
+        continue;
+      }
+      names.push_back(coefficients && i < file.expertTerms.size()
+                          ? file.expertTerms[i]
+                          : block.name + (block.value.n_elem > 1 ? "[" + std::to_string(i + 1) + "]" : ""));
+    }
+  }
+  return names;
+}
+
+// Wald rows of expert k: one per entry, named as in the expert table.
+void AddExpertWaldRows(const ModelFile& file, arma::uword k, std::vector<std::string>& rows,
+                       std::vector<arma::rowvec>& values) {
+  const ParameterBlocks estimates = file.model.expert(k).Blocks();
+  const ParameterBlocks& errors = file.stats.standardErrors.experts[k];
+  const std::string owner = "Comp." + std::to_string(k + 1) + " ";
+  if (file.model.expert(k).Family() != "mvn") {
+    AddWaldRows(estimates, errors, owner, file.expertTerms, 0, rows, values);
+    return;
+  }
+  const std::vector<std::string> names = ExpertParameterNames(estimates, file, true);
+  std::size_t at = 0;
+  for (std::size_t b = 0; b < estimates.size() && b < errors.size(); ++b) {
+    const bool coefficients = estimates[b].name == "coefficients";
+    for (arma::uword i = 0; i < estimates[b].value.n_elem; ++i, ++at) {
+      if (names[at].empty()) continue;
+      // A 1 x 1 block per entry: coefficients take their name from the terms, the rest from the block.
+      const std::string block = coefficients ? "coefficients" : names[at];
+      AddWaldRows({{block, arma::mat(1, 1, arma::fill::value(estimates[b].value(i)))}},
+                  {{block, arma::mat(1, 1, arma::fill::value(errors[b].value(i)))}}, owner, {names[at]}, 0, rows,
+                  values);
+    }
+  }
+}
+
+// mvn experts: the correlations cor(a,b), a < b, of every expert's covariance.
+std::string CorrelationTable(const ModelFile& file) {
+  const arma::uword K = file.model.K();
+  std::vector<std::string> rows;
+  arma::mat values;
+  for (arma::uword k = 0; k < K; ++k) {
+    const arma::mat S = FindBlock(file.model.expert(k).Blocks(), "covariance", file.model.expert(k).ResponseColumns(),
+                                  file.model.expert(k).ResponseColumns(), "mvn expert");
+    const arma::vec scale = arma::sqrt(S.diag());
+    const arma::mat correlation = S / (scale * scale.t());
+    std::vector<double> column;
+    for (arma::uword b = 0; b < S.n_cols; ++b) {
+      for (arma::uword a = 0; a < b; ++a) {
+        column.push_back(correlation(a, b));
+        if (k == 0) rows.push_back("cor(" + ResponseName(file, a) + "," + ResponseName(file, b) + ")");
+      }
+    }
+    if (column.empty()) return "";
+    if (k == 0) values.set_size(column.size(), K);
+    values.col(k) = arma::vec(column);
+  }
+  return "Expert correlations:\n" + Table(rows, ComponentHeaders(0, K), values) + "\n";
+}
+
 std::string WaldTable(const ModelFile& file) {
   const StandardErrors& se = file.stats.standardErrors;
   if (!se.computed) return "";
@@ -178,8 +258,7 @@ std::string WaldTable(const ModelFile& file) {
     AddWaldRows(model.gate().Blocks(), se.gate, "gate ", file.gateTerms, 1, rows, values);
   }
   for (arma::uword k = 0; k < model.K() && k < se.experts.size(); ++k) {
-    AddWaldRows(model.expert(k).Blocks(), se.experts[k], "Comp." + std::to_string(k + 1) + " ", file.expertTerms,
-                0, rows, values);
+    AddExpertWaldRows(file, k, rows, values);
   }
   if (rows.empty()) return "";
   arma::mat table(rows.size(), 4);
@@ -233,13 +312,14 @@ std::string SummaryText(const ModelFile& file) {
   for (arma::uword k = 0; k < K; ++k) {
     const ParameterBlocks blocks = model.expert(k).Blocks();
     std::vector<double> column;
+    const std::vector<std::string> all = ExpertParameterNames(blocks, file, model.expert(k).Family() == "mvn");
     std::vector<std::string> names;
+    std::size_t at = 0;
     for (const ParameterBlock& block : blocks) {
-      for (arma::uword i = 0; i < block.value.n_elem; ++i) {
+      for (arma::uword i = 0; i < block.value.n_elem; ++i, ++at) {
+        if (all[at].empty()) continue;
         column.push_back(block.value(i));
-        const bool coefficients = block.name == "coefficients" && i < file.expertTerms.size();
-        names.push_back(coefficients ? file.expertTerms[i]
-                                     : block.name + (block.value.n_elem > 1 ? "[" + std::to_string(i + 1) + "]" : ""));
+        names.push_back(all[at]);
       }
     }
     if (k == 0) {
@@ -249,6 +329,7 @@ std::string SummaryText(const ModelFile& file) {
     values.col(k) = arma::vec(column);
   }
   out << "Expert parameters (" << file.expertFamily << "):\n" << Table(rows, ComponentHeaders(0, K), values) << "\n";
+  if (K > 0 && model.expert(0).Family() == "mvn") out << CorrelationTable(file);
 
   if (file.randomEffects.present) out << RandomEffectsText(file.randomEffects, K);
   out << WaldTable(file);

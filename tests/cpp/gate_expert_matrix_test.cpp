@@ -22,7 +22,8 @@ test::SimulatedData TwoRegimes(const std::string& expert, arma::uword n, std::ui
   test::SimulatedData out;
   out.x.set_size(n, 2);
   out.x.col(0).ones();
-  out.y.set_size(n, 1);
+  const bool multivariate = expert.rfind("mvn", 0) == 0;
+  out.y.set_size(n, multivariate ? 2 : 1);
   out.component.set_size(n);
   for (arma::uword i = 0; i < n; ++i) {
     const double x = -2.0 + 4.0 * rng.Uniform();
@@ -41,7 +42,10 @@ test::SimulatedData TwoRegimes(const std::string& expert, arma::uword n, std::ui
       const arma::rowvec weights = right ? arma::rowvec{0.1, 0.2, 0.7} : arma::rowvec{0.6, 0.3, 0.1};
       out.y(i, 0) = static_cast<double>(rng.Categorical(weights));
     } else {
-      out.y(i, 0) = (right ? 3.0 + x : -3.0 - x) + 0.5 * rng.Normal();
+      const double e = rng.Normal();
+      out.y(i, 0) = (right ? 3.0 + x : -3.0 - x) + 0.5 * e;
+      // A second column correlated with the first within each regime.
+      if (multivariate) out.y(i, 1) = (right ? 1.0 - x : -1.0 + 0.5 * x) + 0.3 * e + 0.4 * rng.Normal();
     }
   }
   return out;
@@ -57,7 +61,8 @@ std::vector<Pair> AllPairs() {
                                           "softmax(transform = tanh)", "laplace",           "gaussian_kernel",
                                           "probit",           "gaussian_density",           "t_density",
                                           "laplace_density"};
-  const std::vector<std::string> experts = {"gaussian", "t", "poisson", "multinomial(classes = 3)"};
+  const std::vector<std::string> experts = {"gaussian", "t", "poisson", "multinomial(classes = 3)",
+                                            "mvn(dimension = 2)"};
   std::vector<Pair> pairs;
   for (const std::string& gate : gates) {
     for (const std::string& expert : experts) pairs.push_back({gate, expert});

@@ -187,8 +187,8 @@ TEST(PoissonOffset, ModelFilesRecordTheOffsetAsVersionThree) {
   file.offset.clear();
   EXPECT_NE(ModelToJson(file).find("\"version\": 1"), std::string::npos);
   std::string newer = json;
-  newer.replace(newer.find("\"version\": 3"), 12, "\"version\": 4");
-  EXPECT_NE(test::ErrorOf([&] { ModelFromJson(newer, "m"); }).find("newer than this moest reads (3)"),
+  newer.replace(newer.find("\"version\": 3"), 12, "\"version\": 5");
+  EXPECT_NE(test::ErrorOf([&] { ModelFromJson(newer, "m"); }).find("newer than this moest reads (4)"),
             std::string::npos);
 }
 

@@ -28,7 +28,8 @@ namespace moest {
  * Spec() when the family takes options; ValidateResponse() when the family restricts y (counts, class
  * labels): an InputError naming the row at fault, called by ValidateFitInput before any fitting.
  * UsesOffset() is true for families whose linear predictor takes Data::offset (Poisson); a fit with an
- * offset and any other family is refused.
+ * offset and any other family is refused. ResponseColumns() is the number of response columns the family
+ * models (1 but for multivariate experts); ResponseMeans() gives all of their means (n x d).
  */
 class Expert {
  public:
@@ -52,6 +53,14 @@ class Expert {
   virtual void ValidateResponse(const arma::mat& /*y*/) const {}
   /** Whether LogDensity, FitWeighted, Mean, Sample and GradLogDensity add Data::offset (default: no). */
   virtual bool UsesOffset() const { return false; }
+  /** The number of response columns d this expert models (a fit refuses data with another number). */
+  virtual arma::uword ResponseColumns() const { return 1; }
+  /** E[y_i | x_i] for every row and response column: n x ResponseColumns() (default: Mean()). */
+  virtual void ResponseMeans(const Data& data, arma::mat& out) const {
+    arma::vec mean;
+    Mean(data, mean);
+    out = mean;
+  }
 };
 
 }  // namespace moest

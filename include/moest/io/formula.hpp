@@ -2,7 +2,7 @@
 // '|' the gate uses the expert terms. "1" keeps the intercept (the default), "0" or "-1" drops it,
 // "~ 1" is intercept-only. A term is a column or a polynomial in one, poly(x, d) (orthogonal, as R's
 // poly()) or poly(x, d, raw = TRUE). The expert part may hold one exposure offset, offset(t) or
-// offset(log(t)).
+// offset(log(t)). A multivariate response is written cbind(y1, y2, ...), as for lm.
 #pragma once
 
 #include <string>
@@ -33,7 +33,8 @@ struct TermList {
 
 struct Formula {
   std::string text;      // as given, normalised spacing
-  std::string response;
+  std::string response;  // the response column (the first of `responses`)
+  std::vector<std::string> responses;  // every response column: one, or those of cbind(y1, y2, ...)
   TermList expert;
   TermList gate;
   bool hasGatePart = false;  // the text has a '|'

@@ -15,14 +15,16 @@ namespace moest {
 /**
  * The newest model-file format version this build reads: 2 adds the random-effects section (written
  * only for mixed-effects fits), 3 the exposure offset and the polynomial bases of the terms (written
- * only when a model has them, since older readers would predict wrongly without them). Each file is
- * written with the lowest version that holds its contents.
+ * only when a model has them, since older readers would predict wrongly without them), 4 the list of
+ * response columns of a multivariate (mvn) response. Each file is written with the lowest version that
+ * holds its contents.
  */
-constexpr int kModelFileVersion = 3;
+constexpr int kModelFileVersion = 4;
 
 struct ModelFile {
   std::string formula;                    // "y ~ x | z"
-  std::string response;                   // response column
+  std::string response;                   // response column (the first of `responses`)
+  std::vector<std::string> responses;     // every response column; empty or one for a univariate response
   std::vector<std::string> expertTerms;   // expert design column names, "(Intercept)" first if present
   std::vector<std::string> gateTerms;
   std::string expertFamily;
