@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "cli_process_support.hpp"
+#include "moest/model/packing.hpp"
 #include "test_support.hpp"
 
 namespace moest::test {

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "moest/model/packing.hpp"
 #include "test_support.hpp"
 
 namespace moest::test {
@@ -126,6 +127,8 @@ TEST(StreamEm, GaussianDensityGateMatchesInMemory) {
   options.tolerance = 1e-10;
   const FitResult memory = InMemoryFromStart(start, sim, options);
   ASSERT_EQ(memory.stats.objective, "joint");
+  ASSERT_EQ(memory.stats.status, FitStatus::Converged);
+  ASSERT_GT(memory.stats.iterations, 5);
   for (std::size_t chunk : {500u, 333u}) {
     SCOPED_TRACE("chunk rows " + std::to_string(chunk));
     const FitResult stream = StreamFromStart(start, csv.path(), chunk, options);
