@@ -10,7 +10,7 @@ DEBIAN_PACKAGES := cmake g++ make libarmadillo-dev libopenblas-dev libboost-math
   googletest libgtest-dev nlohmann-json3-dev libnlopt-cxx-dev r-base-dev r-cran-rcpp \
   r-cran-rcpparmadillo r-cran-formula r-cran-nlme r-cran-testthat r-cran-flexmix r-cran-mixtools r-cran-mvtnorm r-cran-mass \
   r-cran-jsonlite r-cran-knitr r-cran-rmarkdown r-cran-ggplot2 r-cran-nloptr pandoc \
-  clang libclang-rt-14-dev valgrind
+  clang libclang-rt-14-dev valgrind libopenmpi-dev openmpi-bin
 
 .PHONY: all deps build bench rpkg demo check test-cpp test-r test-r-valgrind vignettes clean test-sanitize fuzz
 

@@ -21,4 +21,7 @@ void AddRatesCommand(CLI::App& app, CommandAction& action);
 /** `moest select DATA.csv --formula ... -K 1:6 [--criterion bic]`: fit a range of models and rank them. */
 void AddSelectCommand(CLI::App& app, CommandAction& action);
 
+/** `moest convert DATA.csv DATA.bin`: a CSV table as a binary table for streaming fits. */
+void AddConvertCommand(CLI::App& app, CommandAction& action);
+
 }  // namespace moest::cli

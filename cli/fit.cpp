@@ -1,15 +1,18 @@
 // `moest fit`: read a CSV table, build the designs the formula asks for, fit by EM from several
-// starts, write the model file and print a summary.
+// starts, write the model file and print a summary. With --stream or --distributed the table is read
+// in chunks on every EM pass instead (stream/stream_em.hpp).
 #include <map>
 #include <memory>
 #include <string>
 
 #include "arguments.hpp"
+#include "distributed.hpp"
 #include "commands.hpp"
 #include "interrupt.hpp"
 #include "mixed.hpp"
 #include "observer.hpp"
 #include "moest/gate/tree_shape.hpp"
+#include "moest/stream/stream_em.hpp"
 #include "validators.hpp"
 
 namespace moest::cli {
@@ -42,6 +45,10 @@ struct FitArguments {
   bool json = false;
   bool quiet = false;
   MixedCliArguments mixed;  // --group and its companions (cli/mixed.cpp)
+  bool stream = false;            // --stream: EM over the file in chunks (stream/stream_em.hpp)
+  bool distributed = false;       // --distributed: streaming EM over MPI ranks (cli/distributed.cpp)
+  std::size_t chunkRows = 100000;  // --chunk-rows
+  std::size_t startRows = 100000;  // --start-rows: the in-memory sample the starts are fitted on
 };
 
 /** What a fit reads from the table, checked before any fitting. */
@@ -180,7 +187,12 @@ Model ReadStartModel(const std::string& path, const FitInput& input) {
   return std::move(start.model);
 }
 
+int WriteFitOutputs(const FitArguments& args, const FitOptions& options, const FitInput& input, FitResult result,
+                    const CliObserver& observer);
+int RunStreamFit(const FitArguments& args);
+
 int RunFit(const FitArguments& rawArgs) {
+  if (rawArgs.stream || rawArgs.distributed) return RunStreamFit(rawArgs);
   const FitArguments args = WithTree(rawArgs);
   const FitInput input = LoadFitInput(args);
   const arma::uword K = static_cast<arma::uword>(args.components);
@@ -216,6 +228,12 @@ int RunFit(const FitArguments& rawArgs) {
     return kExitInterrupted;
   }
 
+  return WriteFitOutputs(args, options, input, std::move(result), observer);
+}
+
+// The model file, trace and summary of a finished fit, and the exit code its status calls for.
+int WriteFitOutputs(const FitArguments& args, const FitOptions& options, const FitInput& input, FitResult result,
+                    const CliObserver& observer) {
   const ModelFile file = MakeModelFile(args, input, std::move(result));
   if (!args.outputPath.empty()) WriteModelFile(file, args.outputPath);
   if (!args.tracePath.empty()) WriteFileAtomically(args.tracePath, observer.TraceCsv());
@@ -233,6 +251,81 @@ int RunFit(const FitArguments& rawArgs) {
     return kExitNotConverged;
   }
   return kExitSuccess;
+}
+
+
+// The starts of a streaming fit: the usual starts, fitted in memory on the file's first --start-rows
+// rows (every process fits the same sample with the same seed, so all hold the same start).
+Model FitStartSample(const FitArguments& args, const Formula& formula, FitOptions options, const Model& prototype) {
+  const auto sample = OpenChunkSource(args.dataPath, args.startRows);
+  Table table;
+  sample->Next(&table);
+  const arma::mat y = table.Numeric(formula.response);
+  const Design expert = BuildDesign(table, formula.expert), gate = BuildDesign(table, formula.gate);
+  CheckFullRank(expert.x, expert.names, "expert");
+  CheckFullRank(gate.x, gate.names, "gate");
+  options.standardErrors = false;
+  options.diagnostics = false;
+  SilentObserver silent;
+  return Fit(prototype, Data(y, expert.x, gate.x), options, silent).model;
+}
+
+// --stream and --distributed: EM over the file chunk by chunk, from --start or from starts fitted on a
+// sample; in a distributed fit every rank runs this, and rank 0 alone prints and writes.
+int RunStreamFit(const FitArguments& args) {
+  const std::string mode = " is not supported in streaming/distributed mode";
+  if (!args.mixed.group.empty()) throw InputError("--group" + mode);
+  if (!args.treeShape.empty()) throw InputError("--tree" + mode);
+  if (args.components < 1) throw InputError("-K is required");
+  if (ParseSpec(args.expertFamily).family != "gaussian") {
+    throw InputError("--expert " + args.expertFamily + mode + " (gaussian experts are)");
+  }
+  if (args.solver != "em") throw InputError("--solver " + args.solver + mode + " (em is)");
+  if (args.options.oneStep) throw InputError("--one-step" + mode);
+  if (!args.options.fixed.empty()) throw InputError("--fix" + mode);
+  FitOptions options = args.options;
+  options.startMethod = kStartMethods.at(args.startMethod);
+  options.labelOrder = LabelOrderFromName(args.labelOrder);
+  options.em.rule = args.stopping == "aitken" ? StoppingRule::Aitken : StoppingRule::Relative;
+  options.em.variant = EmVariantFromName(args.emVariant);
+  FitInput input;
+  input.formula = FormulaWithOffset(args);
+  input.expertFamily = "gaussian";
+  CheckStreamableFormula(input.formula);
+  const std::unique_ptr<Reducer> reducer =
+      args.distributed ? StartDistributed() : std::unique_ptr<Reducer>(std::make_unique<LocalReducer>());
+  const bool lead = reducer->Rank() == 0;
+  const auto source = OpenChunkSource(args.dataPath, args.chunkRows);
+  ChunkedData data(*source, input.formula, reducer->Rank(), reducer->Size());
+  input.expert.names = data.ExpertNames();
+  input.gate.names = data.GateNames();
+  const Model prototype = Model::Make("gaussian", args.gateFamily, input.expert.names.size(), input.gate.names.size(),
+                                      static_cast<arma::uword>(args.components));
+  CheckStreamable(prototype, options.em);
+  const Model start = args.startPath.empty() ? FitStartSample(args, input.formula, options, prototype)
+                                             : ReadStartModel(args.startPath, input);
+  if (lead && !args.quiet && args.startPath.empty()) {
+    PrintNote("start: the best of " + std::to_string(options.starts) + " starts fitted in memory on the first " +
+              std::to_string(args.startRows) + " rows; streaming EM over " + source->Describe() + " in chunks of " +
+              std::to_string(args.chunkRows) + " rows" +
+              (reducer->Size() > 1 ? " on " + std::to_string(reducer->Size()) + " processes" : ""));
+  }
+
+  InstallInterruptHandler();
+  CliObserver observer(1, args.quiet || !lead, !args.tracePath.empty());
+  observer.PrintIterations(true);
+  FitResult result = RunStreamingEm(start, data, options.em, observer, *reducer);
+  result.stats.seed = options.seed;
+  if (result.stats.status == FitStatus::Interrupted) {
+    if (lead) PrintNote("the fit was interrupted: no output was written");
+    return kExitInterrupted;
+  }
+  if (options.labelOrder != LabelOrder::None && result.stats.status != FitStatus::NonFinite) {
+    arma::mat none;  // a streaming fit keeps no responsibilities
+    PermuteComponents(result.model, CanonicalOrder(result.model, options.labelOrder), none);
+  }
+  if (!lead) return result.stats.status == FitStatus::Converged ? kExitSuccess : kExitNotConverged;
+  return WriteFitOutputs(args, options, input, std::move(result), observer);
 }
 
 }  // namespace
@@ -363,6 +456,23 @@ void AddFitCommand(CLI::App& app, CommandAction& action) {
                   "relative_change, seconds, decrease)");
   fit->add_flag("--json", args->json, "print the model file's JSON on stdout instead of the summary");
   fit->add_flag("-q,--quiet", args->quiet, "print no progress and no summary (--json and warnings still print)");
+  fit->add_flag("--stream", args->stream,
+                "streaming EM: read DATA in chunks of --chunk-rows rows on every pass instead of into memory "
+                "(memory bounded by the chunk size; DATA a CSV file or a binary table from `moest convert`); "
+                "gaussian experts with the softmax or gaussian_density gate; the starts are fitted in memory "
+                "on the first --start-rows rows unless --start is given; no standard errors");
+  fit->add_flag("--distributed", args->distributed,
+                "data-parallel streaming EM under MPI (mpirun -np P moest fit --distributed ...): rank r "
+                "reads chunks r, r + P, ...; the sums of every pass are all-reduced, so every rank holds the "
+                "same parameters; rank 0 prints and writes the model file. Implies --stream");
+  fit->add_option("--chunk-rows", args->chunkRows, "rows per chunk of --stream / --distributed")
+      ->check(WholeNumberAtLeast(1))
+      ->capture_default_str();
+  fit->add_option("--start-rows", args->startRows,
+                  "--stream / --distributed without --start: the starts are fitted in memory on this many "
+                  "first rows of DATA")
+      ->check(WholeNumberAtLeast(1))
+      ->capture_default_str();
   AddMixedOptions(*fit, args->mixed);
   BindAction(*fit, action, args, RunFit);
 }

@@ -63,6 +63,7 @@ int Run(int argc, char** argv) {
   AddSimulateCommand(app, action);
   AddRatesCommand(app, action);
   AddSelectCommand(app, action);
+  AddConvertCommand(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -22,6 +22,11 @@ CliObserver::CliObserver(int starts, bool quiet, bool recordTrace)
 
 void CliObserver::OnIteration(int start, const TraceRow& row) {
   if (recordTrace_) trace_.push_back({start, row});
+  if (quiet_ || !printIterations_) return;
+  char line[160];
+  std::snprintf(line, sizeof line, "iteration %d: log-likelihood %.10g, relative change %.3g, %.2f s", row.iteration,
+                row.logLikelihood, row.relativeChange, row.seconds);
+  std::cerr << line << std::endl;
 }
 
 void CliObserver::OnStartFinished(int start, const FitStatistics& stats) {

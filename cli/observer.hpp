@@ -25,6 +25,8 @@ class CliObserver : public Observer {
   CliObserver(int starts, bool quiet, bool recordTrace);
 
   void OnIteration(int start, const TraceRow& row) override;
+  /** Also print one line per EM iteration (streaming fits, whose iterations take seconds). */
+  void PrintIterations(bool on) { printIterations_ = on; }
   /** "start 3/10: log-likelihood -123.4, converged after 40 iterations". */
   void OnStartFinished(int start, const FitStatistics& stats) override;
   /** Progress of other long work ("what done/total"); starts are reported by OnStartFinished. */
@@ -42,6 +44,7 @@ class CliObserver : public Observer {
   int starts_;
   bool quiet_;
   bool recordTrace_;
+  bool printIterations_ = false;
   std::vector<StartTraceRow> trace_;
 };
 

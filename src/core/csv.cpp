@@ -127,24 +127,25 @@ arma::vec Table::Numeric(const std::string& name) const {
   arma::vec out(nRows_);
   for (std::size_t i = 0; i < nRows_; ++i) {
     if (column.missing[i]) {
-      throw InputError("column '" + name + "' has an empty or NA cell in row " + std::to_string(i + 1));
+      throw InputError("column '" + name + "' has an empty or NA cell in row " + std::to_string(rowsBefore_ + i + 1));
     }
     if (!std::isfinite(column.values[i])) {
       throw InputError("column '" + name + "' has a non-finite value (" + FormatNumber(column.values[i]) +
-                       ") in row " + std::to_string(i + 1));
+                       ") in row " + std::to_string(rowsBefore_ + i + 1));
     }
     out[i] = column.values[i];
   }
   return out;
 }
 
-Table ParseCsv(std::istream& in, const std::string& source) {
+Table ParseCsv(std::istream& in, const std::string& source, const CsvPosition& position) {
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   RecordReader reader(text, source);
   std::vector<std::string> fields;
   std::size_t line = 0;
   if (!reader.Next(fields, line)) throw InputError(source + " is empty: expected a header row");
   Table table;
+  table.rowsBefore_ = position.rowsBefore;
   std::unordered_set<std::string> seen;
   for (const std::string& raw : fields) {
     if (raw.empty()) throw InputError(source + ": the header has an empty column name");
@@ -156,7 +157,7 @@ Table ParseCsv(std::istream& in, const std::string& source) {
   const std::size_t width = table.columns_.size();
   while (reader.Next(fields, line)) {
     if (fields.size() != width) {
-      throw InputError(source + ": line " + std::to_string(line) + " has " + std::to_string(fields.size()) +
+      throw InputError(source + ": line " + std::to_string(position.linesBefore + line) + " has " + std::to_string(fields.size()) +
                        " fields but the header has " + std::to_string(width));
     }
     const std::size_t row = ++table.nRows_;
@@ -170,7 +171,7 @@ Table ParseCsv(std::istream& in, const std::string& source) {
       if (column.numeric && !missing && !number) {
         // The first non-number turns the column to text; earlier numbers are kept as written by %.17g.
         column.numeric = false;
-        column.firstBadRow = row;
+        column.firstBadRow = position.rowsBefore + row;
         column.firstBadValue = cell;
         column.text.reserve(column.values.size() + 1);
         for (std::size_t i = 0; i < column.values.size(); ++i) {
@@ -184,6 +185,20 @@ Table ParseCsv(std::istream& in, const std::string& source) {
         column.text.push_back(missing ? "" : cell);
       }
     }
+  }
+  return table;
+}
+
+Table Table::FromMatrix(const std::vector<std::string>& names, const arma::mat& values, std::size_t rowsBefore) {
+  Table table;
+  table.rowsBefore_ = rowsBefore;
+  table.nRows_ = values.n_rows;
+  for (std::size_t j = 0; j < names.size(); ++j) {
+    Column column;
+    column.name = names[j];
+    column.values.assign(values.colptr(j), values.colptr(j) + values.n_rows);
+    column.missing.assign(values.n_rows, 0);
+    table.columns_.push_back(std::move(column));
   }
   return table;
 }

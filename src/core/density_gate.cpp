@@ -56,8 +56,13 @@ StepReport DensityGate::FitResponsibilities(const Data& data, const arma::mat& r
                        " is constant: a density gate cannot model its distribution");
     }
   }
+  StepReport report = SetMixingWeights(arma::sum(r, 0));
+  report.Merge(FitDensities(x, r));
+  return report;
+}
+
+StepReport DensityGate::SetMixingWeights(const arma::rowvec& totals) {
   StepReport report;
-  const arma::rowvec totals = arma::sum(r, 0);
   pi_ = totals / arma::accu(totals);
   for (arma::uword k = 0; k < pi_.n_elem; ++k) {
     if (!(pi_[k] > 0.0)) {
@@ -66,7 +71,6 @@ StepReport DensityGate::FitResponsibilities(const Data& data, const arma::mat& r
       pi_[k] = 1e-300;
     }
   }
-  report.Merge(FitDensities(x, r));
   return report;
 }
 

@@ -46,6 +46,69 @@ StepReport MStep(Model& model, const Data& data, const arma::mat& r) {
   return report;
 }
 
+bool EmStops(int it, double logLik, const TraceRow& row, double previous, double beforePrevious,
+             const StepReport& report, bool stopRequested, const EmOptions& options, FitStatistics& stats) {
+  const bool stochastic = options.variant == EmVariant::Stochastic;
+  if (!std::isfinite(logLik)) {
+    stats.status = FitStatus::NonFinite;
+    stats.message = "the log-likelihood became " + Short(logLik) + " at iteration " +
+                    std::to_string(it);
+    return true;
+  }
+  if (report.singular) {
+    stats.status = FitStatus::Degenerate;
+    stats.message = "a component collapsed (" + report.note + ")";
+    return true;
+  }
+  if (!stochastic && options.rule == StoppingRule::Relative && it > 1 && std::abs(row.relativeChange) < options.tolerance) {
+    stats.status = FitStatus::Converged;
+    stats.message = "relative change of the log-likelihood below " + Short(options.tolerance);
+    return true;
+  }
+  if (!stochastic && options.rule == StoppingRule::Aitken && it > 2) {
+    // Aitken's l_inf from the last three values (Boehning et al. 1994; McNicholas 2010).
+    const double step = row.logLikelihood - previous, stepBefore = previous - beforePrevious;
+    const double a = stepBefore != 0.0 ? step / stepBefore : 0.0;
+    const double limit = a < 1.0 ? previous + step / (1.0 - a) : arma::datum::inf;
+    if (step == 0.0 || std::abs(limit - row.logLikelihood) < options.tolerance * std::abs(row.logLikelihood)) {
+      stats.status = FitStatus::Converged;
+      stats.message = "Aitken's asymptotic log-likelihood within " + Short(options.tolerance) +
+                      " (relative) of the current one";
+      return true;
+    }
+  }
+  if (stopRequested) {
+    stats.status = FitStatus::Interrupted;
+    stats.message = "interrupted at iteration " + std::to_string(it);
+    return true;
+  }
+  if (it >= options.maxIterations && stochastic && options.maxIterations > 1) {
+    stats.status = FitStatus::Converged;  // a stochastic chain has no pointwise limit: it runs the cap
+    stats.message = "stochastic EM ran its " + std::to_string(options.maxIterations) + " iterations";
+    return true;
+  }
+  if (it >= options.maxIterations) {
+    stats.status = FitStatus::MaxIterations;
+    stats.message = "stopped at the cap of " + std::to_string(options.maxIterations) +
+                    " iterations before the log-likelihood settled";
+    return true;
+  }
+  return false;
+}
+
+void FinishEmStatus(const StepReport& report, FitStatistics& stats) {
+  stats.varianceFloorBound = report.varianceFloorBound;
+  if (report.varianceFloorBound && stats.status == FitStatus::Converged) {
+    stats.status = FitStatus::Degenerate;
+    stats.message = "converged with a variance at its floor (" + report.note +
+                    "): the likelihood is unbounded there, so this is a degenerate solution";
+  }
+  if (report.separated && stats.status == FitStatus::Converged) {
+    stats.message += "; the classes are perfectly separated in a component (fitted probabilities numerically 0 or "
+                     "1), so the maximum-likelihood estimates do not exist and its coefficients are arbitrary";
+  }
+}
+
 FitResult RunEm(Model model, const Data& data, const arma::mat& start, const EmOptions& options,
                 Observer& observer, int startIndex) {
   const double floor = AbsoluteVarianceFloor(data, options);
@@ -90,50 +153,7 @@ FitResult RunEm(Model model, const Data& data, const arma::mat& start, const EmO
     stats.logLikelihood = logLik;
     observer.OnIteration(startIndex, row);
 
-    if (!std::isfinite(logLik)) {
-      stats.status = FitStatus::NonFinite;
-      stats.message = "the log-likelihood became " + Short(logLik) + " at iteration " +
-                      std::to_string(it);
-      break;
-    }
-    if (report.singular) {
-      stats.status = FitStatus::Degenerate;
-      stats.message = "a component collapsed (" + report.note + ")";
-      break;
-    }
-    if (!stochastic && options.rule == StoppingRule::Relative && it > 1 && std::abs(row.relativeChange) < options.tolerance) {
-      stats.status = FitStatus::Converged;
-      stats.message = "relative change of the log-likelihood below " + Short(options.tolerance);
-      break;
-    }
-    if (!stochastic && options.rule == StoppingRule::Aitken && it > 2) {
-      // Aitken's l_inf from the last three values (Boehning et al. 1994; McNicholas 2010).
-      const double step = traced - previous, stepBefore = previous - beforePrevious;
-      const double a = stepBefore != 0.0 ? step / stepBefore : 0.0;
-      const double limit = a < 1.0 ? previous + step / (1.0 - a) : arma::datum::inf;
-      if (step == 0.0 || std::abs(limit - traced) < options.tolerance * std::abs(traced)) {
-        stats.status = FitStatus::Converged;
-        stats.message = "Aitken's asymptotic log-likelihood within " + Short(options.tolerance) +
-                        " (relative) of the current one";
-        break;
-      }
-    }
-    if (observer.ShouldStop()) {
-      stats.status = FitStatus::Interrupted;
-      stats.message = "interrupted at iteration " + std::to_string(it);
-      break;
-    }
-    if (it >= options.maxIterations && stochastic && options.maxIterations > 1) {
-      stats.status = FitStatus::Converged;  // a stochastic chain has no pointwise limit: it runs the cap
-      stats.message = "stochastic EM ran its " + std::to_string(options.maxIterations) + " iterations";
-      break;
-    }
-    if (it >= options.maxIterations) {
-      stats.status = FitStatus::MaxIterations;
-      stats.message = "stopped at the cap of " + std::to_string(options.maxIterations) +
-                      " iterations before the log-likelihood settled";
-      break;
-    }
+    if (EmStops(it, logLik, row, previous, beforePrevious, report, observer.ShouldStop(), options, stats)) break;
     report = MStepHolding(model, data, r, options.fixed);
     stats.gateCapHits += report.innerCapHit ? 1 : 0;
     beforePrevious = previous;
@@ -141,16 +161,7 @@ FitResult RunEm(Model model, const Data& data, const arma::mat& start, const EmO
   }
   // The variants' hard weights fed the M-steps; the result reports the posterior at the estimate.
   if (options.variant != EmVariant::Standard) model.EStep(data, logJoint, r);
-  stats.varianceFloorBound = report.varianceFloorBound;
-  if (report.varianceFloorBound && stats.status == FitStatus::Converged) {
-    stats.status = FitStatus::Degenerate;
-    stats.message = "converged with a variance at its floor (" + report.note +
-                    "): the likelihood is unbounded there, so this is a degenerate solution";
-  }
-  if (report.separated && stats.status == FitStatus::Converged) {
-    stats.message += "; the classes are perfectly separated in a component (fitted probabilities numerically 0 or "
-                     "1), so the maximum-likelihood estimates do not exist and its coefficients are arbitrary";
-  }
+  FinishEmStatus(report, stats);
   stats.objective = model.gate().IsJoint() ? "joint" : "conditional";
   stats.conditionalLogLikelihood =
       model.gate().IsJoint() ? model.ConditionalLogLikelihood(data) : stats.logLikelihood;

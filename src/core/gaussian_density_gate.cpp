@@ -43,15 +43,32 @@ StepReport GaussianDensityGate::FitDensities(const arma::mat& x, const arma::mat
     arma::vec mean;
     arma::mat L;
     const bool floorBound = scale_factor::FitWeighted(x, ColumnView(r, k), total, floor, diagonal_, mean, L);
-    mean_.col(k) = mean;
-    if (floorBound) {
-      report.varianceFloorBound = true;
-      report.note = "the covariance of gate component " + std::to_string(k + 1) + " was raised to its floor";
-    }
-    factor_.slice(k) = L;
-    covariance_.slice(k) = L * L.t();
+    SetComponent(k, mean, L, floorBound, report);
   }
   return report;
+}
+
+StepReport GaussianDensityGate::FitMoments(const arma::rowvec& totals, const arma::mat& means,
+                                           const arma::cube& scatters, const arma::vec& floor) {
+  StepReport report = SetMixingWeights(totals);
+  for (arma::uword k = 0; k < mean_.n_cols; ++k) {
+    if (!(totals[k] > 0.0)) continue;  // reported by SetMixingWeights
+    arma::mat L;
+    const bool floorBound = scale_factor::Factor(scatters.slice(k), floor, diagonal_, L);
+    SetComponent(k, means.col(k), L, floorBound, report);
+  }
+  return report;
+}
+
+void GaussianDensityGate::SetComponent(arma::uword k, const arma::vec& mean, const arma::mat& L, bool floorBound,
+                                       StepReport& report) {
+  mean_.col(k) = mean;
+  if (floorBound) {
+    report.varianceFloorBound = true;
+    report.note = "the covariance of gate component " + std::to_string(k + 1) + " was raised to its floor";
+  }
+  factor_.slice(k) = L;
+  covariance_.slice(k) = L * L.t();
 }
 
 arma::vec GaussianDensityGate::PackDensities() const {

@@ -21,17 +21,27 @@ void GaussianExpert::LogDensity(const Data& data, arma::vec& out) const {
 }
 
 StepReport GaussianExpert::FitWeighted(const Data& data, const arma::vec& weights) {
-  StepReport report;
-  double total = 0.0;
-  if (!weighted_fit::HasWeight(weights, total, report)) return report;
   arma::mat xtwx;
   arma::vec xtwy;
   kernels::WeightedCrossProducts(data.xExpert, weights.memptr(), data.y.colptr(0), xtwx, xtwy);
+  return FitCrossProducts(xtwx, xtwy, arma::accu(weights), data.N(), [&](const arma::vec& beta) {
+    return kernels::WeightedSquaredResiduals(data.xExpert, beta, data.y.colptr(0), weights.memptr());
+  });
+}
+
+StepReport GaussianExpert::FitCrossProducts(const arma::mat& xtwx, const arma::vec& xtwy, double total,
+                                            arma::uword n,
+                                            const std::function<double(const arma::vec&)>& weightedRss) {
+  StepReport report;
+  if (!(total > 1e-10 * static_cast<double>(n))) {
+    report.singular = true;
+    report.note = "its total weight is " + std::to_string(total);
+    return report;
+  }
   arma::mat beta;
   if (!weighted_fit::SolveNormalEquations(xtwx, xtwy, total, beta, report)) return report;
   beta_ = beta.col(0);
-  double variance =
-      kernels::WeightedSquaredResiduals(data.xExpert, beta_, data.y.colptr(0), weights.memptr()) / total;
+  double variance = weightedRss(beta_) / total;
   if (!(variance >= varianceFloor_)) {
     variance = varianceFloor_;
     report.varianceFloorBound = true;

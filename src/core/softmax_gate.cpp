@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "moest/errors.hpp"
+#include "moest/gate/softmax_newton.hpp"
 #include "moest/model/kernels.hpp"
 #include "moest/model/model.hpp"
 
@@ -25,82 +26,31 @@ void SoftmaxGate::LogWeights(const Data& data, arma::mat& logG) const {
 }
 
 StepReport SoftmaxGate::FitResponsibilities(const Data& data, const arma::mat& r) {
-  StepReport report;
-  const arma::uword K = w_.n_cols;
-  if (K == 1) return report;
+  if (w_.n_cols == 1) return StepReport();
   const arma::mat& x = data.xGate;
-  const arma::uword q = x.n_cols;
-  const arma::uword m = q * (K - 1);
-
   arma::mat& logG = logG_.value;
-  arma::mat& trialLogG = trialLogG_.value;
-  arma::mat gradient, hessian, upper, trial;
-  double objective = 0.0;
+  SoftmaxNewtonPoint start;
   if (last_.value.design == x.memptr() && last_.value.logWeights.n_rows == x.n_rows) {
     logG.swap(last_.value.logWeights);
-    objective = arma::accu(r % logG);
+    start.objective = arma::accu(r % logG);
   } else {
-    objective = kernels::SoftmaxEvaluate(x, w_, r, logG);
+    start.objective = kernels::SoftmaxEvaluate(x, w_, r, logG);
   }
   last_.value.design = nullptr;  // the coefficients change below
-  kernels::SoftmaxGradientHessian(x, logG, r, gradient, hessian);
-  arma::mat trialGradient, trialHessian;
-  bool converged = false;
-  for (int it = 0; it < maxNewton_; ++it) {
-    double ridge = 0.0;
-    const double scale = std::max(1e-300, arma::max(hessian.diag()));
-    bool factored = false;
-    while (!(factored = arma::chol(upper, hessian + ridge * arma::eye(m, m))) && ridge <= 1e6 * scale) {
-      ridge = ridge == 0.0 ? 1e-10 * scale : ridge * 10.0;
-    }
-    if (!factored) break;  // no usable curvature: keep the current coefficients
-    const arma::vec g = arma::vectorise(gradient);
-    const arma::vec direction = arma::solve(arma::trimatu(upper), arma::solve(arma::trimatl(upper.t()), g));
-    // The Newton decrement g'H^-1 g / 2 predicts the gain of a full step. When it is negligible the
-    // step is taken without a line search (no pass over the data) and the loop ends.
-    const double tolerance = newtonTolerance_ * (std::abs(objective) + 1.0);
-    if (0.5 * arma::dot(g, direction) <= tolerance) {
-      w_.cols(1, K - 1) += arma::reshape(direction, q, K - 1);
-      converged = true;
-      break;
-    }
-    // Step halving: accept the first step that does not decrease the objective.
-    double step = 1.0;
-    bool accepted = false;
-    double trialObjective = objective;
-    for (int halving = 0; halving < 40; ++halving) {
-      trial = w_;
-      trial.cols(1, K - 1) += step * arma::reshape(direction, q, K - 1);
-      // The trial's derivatives come from the same pass: an accepted step needs them next.
-      trialObjective = kernels::SoftmaxEvaluate(x, trial, r, trialLogG, &trialGradient, &trialHessian);
-      if (std::isfinite(trialObjective) && trialObjective >= objective) {
-        accepted = true;
-        break;
-      }
-      step *= 0.5;
-    }
-    if (!accepted) {
-      converged = true;  // no ascent left at working precision
-      break;
-    }
-    const double gain = trialObjective - objective;
-    w_.swap(trial);
-    logG.swap(trialLogG);
-    gradient.swap(trialGradient);
-    hessian.swap(trialHessian);
-    objective = trialObjective;
-    // Newton converges quadratically: after a step that gained this little, the next would gain
-    // (much) less than the tolerance, so its gradient pass is not worth making.
-    if (gain <= tolerance) {
-      converged = true;
-      break;
-    }
-  }
-  if (!converged && maxNewton_ > 0) {
-    report.innerCapHit = true;
-    report.note = "the gate's Newton loop stopped at its cap of " + std::to_string(maxNewton_) + " iterations";
-  }
-  return report;
+  kernels::SoftmaxGradientHessian(x, logG, r, start.gradient, start.negHessian);
+  arma::mat& trialLogG = trialLogG_.value;
+  const SoftmaxEvaluator evaluate = [&](const arma::mat& w) {
+    SoftmaxNewtonPoint point;
+    point.objective = kernels::SoftmaxEvaluate(x, w, r, trialLogG, &point.gradient, &point.negHessian);
+    return point;
+  };
+  return FitNewton(std::move(start), evaluate);
+}
+
+StepReport SoftmaxGate::FitNewton(SoftmaxNewtonPoint start, const SoftmaxEvaluator& evaluate) {
+  if (w_.n_cols == 1) return StepReport();
+  last_.value.design = nullptr;
+  return SoftmaxNewton(w_, std::move(start), evaluate, maxNewton_, newtonTolerance_);
 }
 
 arma::vec SoftmaxGate::Pack() const {

@@ -1,6 +1,8 @@
 // Gaussian linear-regression expert: y ~ N(x'beta, sigma^2).
 #pragma once
 
+#include <functional>
+
 #include "moest/expert/expert.hpp"
 #include "moest/scratch.hpp"
 
@@ -21,6 +23,13 @@ class GaussianExpert : public Expert {
   void LogDensity(const Data& data, arma::vec& out) const override;
   StepReport FitWeighted(const Data& data, const arma::vec& weights) override;
   void Mean(const Data& data, arma::vec& out) const override;
+  /**
+   * The M-step from the weighted cross products X'WX and X'Wy, the total weight and the number of
+   * rows n; `weightedRss(beta)` gives sum_i w_i (y_i - x_i'beta)^2 at the new coefficients. Streaming
+   * EM accumulates these over chunks; FitWeighted forms them from the rows in memory.
+   */
+  StepReport FitCrossProducts(const arma::mat& xtwx, const arma::vec& xtwy, double total, arma::uword n,
+                              const std::function<double(const arma::vec&)>& weightedRss);
   void Sample(const Data& data, Rng& rng, arma::mat& out) const override;
   arma::vec Pack() const override;
   void Unpack(const arma::vec& theta) override;

@@ -63,6 +63,8 @@ class DensityGate : public Gate {
   arma::mat Covariates(const Data& data) const;
   /** Per-column variances of x times a small relative factor: the floor of scale estimates. */
   static arma::vec ScaleFloor(const arma::mat& x);
+  /** pi = totals / sum(totals); a component without weight is reported singular (pi held at 1e-300). */
+  StepReport SetMixingWeights(const arma::rowvec& totals);
 
  private:
   void GradFromJointWeights(const arma::mat& x, const arma::mat& w, arma::vec& g) const;

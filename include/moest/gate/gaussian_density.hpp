@@ -19,6 +19,15 @@ class GaussianDensityGate : public DensityGate {
   /** S_k (as set, or L_k L_k' after a fit or Unpack). */
   const arma::mat& Covariance(arma::uword k) const { return covariance_.slice(k); }
 
+  /**
+   * The M-step from weighted moments (streaming EM accumulates them over chunks): the total weight of
+   * each component, the weighted means (q' x K), the weighted scatters about those means divided by
+   * the totals, and the covariance floor (DensityGate::ScaleFloor of the whole data).
+   */
+  StepReport FitMoments(const arma::rowvec& totals, const arma::mat& means, const arma::cube& scatters,
+                        const arma::vec& floor);
+  bool Diagonal() const { return diagonal_; }
+
   std::string Family() const override { return "gaussian_density"; }
   ComponentSpec Spec() const override;
   std::unique_ptr<Gate> Clone() const override { return std::make_unique<GaussianDensityGate>(*this); }
@@ -34,6 +43,8 @@ class GaussianDensityGate : public DensityGate {
   void SetDensityBlocks(const ParameterBlocks& blocks) override;
 
  private:
+  void SetComponent(arma::uword k, const arma::vec& mean, const arma::mat& L, bool floorBound, StepReport& report);
+
   bool diagonal_;
   arma::mat mean_;     // q' x K
   arma::cube factor_;  // lower Cholesky factors, q' x q' x K

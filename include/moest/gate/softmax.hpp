@@ -3,6 +3,7 @@
 #pragma once
 
 #include "moest/gate/gate.hpp"
+#include "moest/gate/softmax_newton.hpp"
 #include "moest/scratch.hpp"
 
 namespace moest {
@@ -17,6 +18,13 @@ class SoftmaxGate : public Gate {
 
   /** The q x K coefficient matrix; its first column (the reference) is zero. */
   const arma::mat& Coefficients() const { return w_; }
+
+  /**
+   * The M-step's Newton loop from the current coefficients, at which the objective is `start`, with
+   * the objective evaluated by `evaluate` (streaming EM passes over the chunks; FitResponsibilities
+   * over the rows in memory).
+   */
+  StepReport FitNewton(SoftmaxNewtonPoint start, const SoftmaxEvaluator& evaluate);
 
   std::string Family() const override { return "softmax"; }
   arma::uword NumComponents() const override { return w_.n_cols; }

@@ -19,8 +19,20 @@ struct Column {
   std::string firstBadValue;
 };
 
+/** Where a piece of a CSV file starts, so that messages count rows and lines from the file's start. */
+struct CsvPosition {
+  std::size_t rowsBefore = 0;   // data rows of the file before the piece
+  std::size_t linesBefore = 0;  // added to the piece's line numbers (its header is its line 1)
+};
+
 class Table {
  public:
+  /**
+   * A numeric table from the columns of `values` (rows are observations); `rowsBefore` data rows of
+   * the file precede it (messages name the file's row).
+   */
+  static Table FromMatrix(const std::vector<std::string>& names, const arma::mat& values, std::size_t rowsBefore = 0);
+
   std::size_t NumRows() const { return nRows_; }
   const std::vector<Column>& Columns() const { return columns_; }
   bool Has(const std::string& name) const;
@@ -35,13 +47,14 @@ class Table {
   std::string NameList() const;
 
  private:
-  friend Table ParseCsv(std::istream& in, const std::string& source);
+  friend Table ParseCsv(std::istream& in, const std::string& source, const CsvPosition& position);
   std::vector<Column> columns_;
   std::size_t nRows_ = 0;
+  std::size_t rowsBefore_ = 0;  // a chunk of a larger file: data rows before it
 };
 
 /** Parse CSV text (RFC 4180 quoting, comma separator); `source` names the input in messages. */
-Table ParseCsv(std::istream& in, const std::string& source);
+Table ParseCsv(std::istream& in, const std::string& source, const CsvPosition& position = {});
 /** Read a CSV file; InputError when it cannot be opened. */
 Table ReadCsv(const std::string& path);
 

@@ -20,6 +20,21 @@ FitResult RunEm(Model model, const Data& data, const arma::mat& start, const EmO
 /** One M-step of every component on responsibilities r; the reports are merged. */
 StepReport MStep(Model& model, const Data& data, const arma::mat& r);
 
+/**
+ * The stopping checks after iteration `it`'s E-step, in order: a non-finite log-likelihood `logLik`,
+ * a component collapsed in the last M-step (`report`), convergence by options.rule (`row` holds the
+ * traced value and its relative change; `previous`, `beforePrevious` the two before it), a stop
+ * request, the iteration cap. Sets stats.status and message and returns true to stop.
+ */
+bool EmStops(int it, double logLik, const TraceRow& row, double previous, double beforePrevious,
+             const StepReport& report, bool stopRequested, const EmOptions& options, FitStatistics& stats);
+
+/**
+ * The status of a finished EM run after its last M-step's `report`: a convergence with a variance at
+ * its floor is degenerate; perfectly separated classes are noted.
+ */
+void FinishEmStatus(const StepReport& report, FitStatistics& stats);
+
 /** The absolute variance floor implied by options.varianceFloor for this response. */
 double AbsoluteVarianceFloor(const Data& data, const EmOptions& options);
 
