@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "density_gate_support.hpp"
+#include "moest/model/packing.hpp"
 
 namespace moest {
 namespace {
@@ -62,6 +63,35 @@ TEST(GaussianDensityGate, GradientsMatchFiniteDifferences) {
     test::ExpectGradientsMatch(gate, data, c);
     test::ExpectRoundTrips(gate, data);
   }
+}
+
+// The likelihood of a joint gate is joint, so its gradient must use d log(pi_k h_k), not the
+// normalised weights: the whole model's analytic gradient equals the differences of LogLikelihood,
+// it vanishes at a converged EM fit, and the observed information there is positive definite.
+TEST(GaussianDensityGate, LogLikelihoodGradientIsTheJointOnesAndVanishesAtTheEmFit) {
+  const Truth truth;
+  const Model model = truth.Make();
+  const auto sim = truth.Simulate(model, 400, 77);
+  const Data data = sim.View();
+  arma::vec analytic;
+  LogLikelihoodGradient(model, data, analytic);
+  Model probe = model;
+  const arma::vec numeric = test::NumericGradient(
+      [&](const arma::vec& theta) {
+        UnpackModel(probe, theta);
+        return probe.LogLikelihood(data);
+      },
+      PackModel(model));
+  EXPECT_LT(arma::abs(analytic - numeric).max(), 1e-4 * std::max(1.0, arma::abs(numeric).max()));
+
+  const auto big = truth.Simulate(model, 4000, 78);
+  FitOptions options;
+  options.starts = 2;
+  options.em.tolerance = 1e-12;
+  SilentObserver silent;
+  const FitResult fit = Fit(model, big.View(), options, silent);
+  EXPECT_LT(fit.stats.gradientNorm, 1e-5);
+  EXPECT_TRUE(fit.stats.standardErrors.positiveDefinite) << fit.stats.standardErrors.message;
 }
 
 TEST(GaussianDensityGate, CountsParametersAndNormalisesWeights) {
