@@ -123,12 +123,11 @@ int main(int argc, char** argv) {
     options.standardErrors = false;
     options.diagnostics = false;
     const Clocks t3 = Now();
-    const moest::FitResult bare = moest::Fit(truth, data, options, silent);
+    moest::Fit(truth, data, options, silent);
     const Clocks fitBare = Since(t3);
     std::printf("%10.0f %12.5f %12.5f %8.2f %7.3f(%5.3f) %7.3f(%5.3f) %14.5f %6d\n", nd, floors[3], cpuIteration,
                 cpuIteration / floors[3], fit.cpu, fit.wall, fitBare.cpu, fitBare.wall, full.stats.trace[0].seconds,
                 full.stats.iterations);
-    (void)bare;
   }
   return 0;
 }

@@ -41,7 +41,7 @@ arma::mat CompleteInformation(const Model& model, const Data& data, double step,
   return NegativeDifferenceJacobian(model, step, threads, [&](const Model& probe, arma::uword j, arma::mat&) {
     arma::vec gradient(m, arma::fill::zeros), part;
     if (owner[j] == 0) {
-      GateCompleteDataGradient(probe.gate(), data, r, part);
+      probe.gate().GradLogJointWeights(data, r, part);
     } else {
       probe.expert(owner[j] - 1).GradLogDensity(data, ColumnView(r, owner[j] - 1), part);
     }

@@ -2,7 +2,6 @@
 
 #include "moest/column_view.hpp"
 #include "moest/errors.hpp"
-#include "moest/gate/density.hpp"
 
 namespace moest {
 
@@ -40,20 +39,9 @@ std::vector<std::string> PackedLabels(const Model& model) {
   return labels;
 }
 
-void GateCompleteDataGradient(const Gate& gate, const Data& data, const arma::mat& r, arma::vec& g) {
-  // A joint (density) gate's likelihood is sum_i log sum_k pi_k h_k(x_i) f_k(y_i | x_i): its Q has
-  // log(pi_k h_k(x_i)), not the normalised conditional weight log g_k(x_i).
-  const auto* joint = gate.IsJoint() ? dynamic_cast<const DensityGate*>(&gate) : nullptr;
-  if (joint != nullptr) {
-    joint->GradLogJointWeights(data, r, g);
-  } else {
-    gate.GradLogWeights(data, r, g);
-  }
-}
-
 arma::vec CompleteDataGradient(const Model& model, const Data& data, const arma::mat& r) {
   arma::vec part;
-  GateCompleteDataGradient(model.gate(), data, r, part);
+  model.gate().GradLogJointWeights(data, r, part);
   arma::vec gradient = part;
   for (arma::uword k = 0; k < model.K(); ++k) {
     model.expert(k).GradLogDensity(data, ColumnView(r, k), part);

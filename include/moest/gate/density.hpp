@@ -44,7 +44,7 @@ class DensityGate : public Gate {
    * The gradient of the joint objective sum_ik c_ik log(pi_k h_k(x_i)), which EM's M-step maximises
    * (and direct maximisation of the joint likelihood would need).
    */
-  void GradLogJointWeights(const Data& data, const arma::mat& c, arma::vec& g) const;
+  void GradLogJointWeights(const Data& data, const arma::mat& c, arma::vec& g) const override;
   arma::uword NumParameters() const override { return pi_.n_elem - 1 + NumDensityParameters(); }
   ParameterBlocks Blocks() const override;
   void SetBlocks(const ParameterBlocks& blocks) override;

@@ -49,6 +49,13 @@ class Gate {
    */
   virtual bool IsJoint() const { return false; }
   virtual void LogJointWeights(const Data& data, arma::mat& out) const { LogWeights(data, out); }
+  /**
+   * The gradient of sum_ik c_ik log w_ik for the weights LogJointWeights gives: the gate's part of the
+   * complete-data gradient of the likelihood the model evaluates (Model::LogJoint).
+   */
+  virtual void GradLogJointWeights(const Data& data, const arma::mat& c, arma::vec& g) const {
+    GradLogWeights(data, c, g);
+  }
 };
 
 }  // namespace moest

@@ -15,12 +15,6 @@ void UnpackModel(Model& model, const arma::vec& theta);
 std::vector<std::string> PackedLabels(const Model& model);
 
 /**
- * The gate's part of the complete-data gradient sum_ik r_ik d log w_ik: w the conditional weights
- * g_k(x) for a conditional gate, pi_k h_k(x) for a joint (density) gate, as in Model::LogJoint.
- */
-void GateCompleteDataGradient(const Gate& gate, const Data& data, const arma::mat& r, arma::vec& g);
-
-/**
  * The log-likelihood and its gradient in PackModel's coordinates. By Fisher's identity the gradient
  * is sum_ik r_ik d log g_ik + sum_ik r_ik d log f_ik at the posterior r, so every component's own
  * gradient contract suffices. `responsibilities`, if given, is the n x K buffer for the posterior
