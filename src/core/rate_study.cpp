@@ -347,6 +347,12 @@ StudyTable RunRatesStudy(const RatesTruth& truth, const StudyOptions& options, O
   for (std::size_t t = 0; t < tasks.size(); ++t) {
     if (!finished.count(Key(tasks[t].n, tasks[t].K, tasks[t].replicate))) pending.push_back(t);
   }
+  // Largest replicates first: a thread that finishes early then picks up small ones, instead of the
+  // team waiting at the end for the last n = max replicate (the results are stored by task, so the
+  // table's order does not change).
+  std::stable_sort(pending.begin(), pending.end(), [&](std::size_t a, std::size_t b) {
+    return tasks[a].n * tasks[a].K > tasks[b].n * tasks[b].K;
+  });
   std::vector<std::string> results(tasks.size());
   std::vector<char> done(tasks.size(), 0);
   for (std::size_t t = 0; t < tasks.size(); ++t) {
