@@ -263,8 +263,10 @@ moe_frame <- function(formula, data, na.action, categorical = FALSE, expert = "g
   offset <- moe_offset(spec, frame, parts[2L])
   raw <- stats::get_all_vars(stats::formula(spec, collapse = TRUE), data = data)
   omitted <- attr(frame, "na.action")
-  if (!is.null(omitted) && length(omitted) > 0L) raw <- raw[-omitted, , drop = FALSE]
-  rownames(raw) <- rownames(frame)
+  if (!is.null(omitted) && length(omitted) > 0L) {
+    raw <- raw[-omitted, , drop = FALSE]
+    rownames(raw) <- rownames(frame)  # (with no row dropped they agree already: setting them costs a check)
+  }
   list(formula = spec, model = frame, y = if (is.matrix(y)) y else stats::setNames(y, rownames(frame)),
        x = list(expert = strip_design(expert), gate = strip_design(gate)), offset = offset,
        response = response, class_labels = classes$labels, data = raw, n_all = nrow(all_rows),

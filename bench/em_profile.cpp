@@ -18,7 +18,9 @@
 #include <cstdlib>
 #include <vector>
 
+#include "moest/column_view.hpp"
 #include "moest/moest.hpp"
+#include "moest/solver/em.hpp"
 
 namespace {
 
@@ -74,6 +76,10 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(p));
   std::printf("%10s %12s %12s %8s %14s %14s %14s %6s\n", "n", "floor", "iteration", "ratio", "fit", "fit_no_se",
               "first_iter", "iters");
+  struct Breakdown {
+    double n, eStep, gate, experts, startMStep;
+  };
+  std::vector<Breakdown> breakdown;
   for (double nd : sizes) {
     const auto n = static_cast<arma::uword>(nd);
     moest::Rng rng(1);
@@ -113,6 +119,34 @@ int main(int argc, char** argv) {
     for (const auto& row : run.stats.trace) wallSum += row.seconds;
     const double cpuIteration = emTotal.cpu * wallIteration / std::max(wallSum, 1e-12);
 
+    // Where one iteration goes: the E-step, the gate's M-step and the experts' M-steps, each the
+    // median of 7 repetitions at the truth's responsibilities; and the first M-step of a start (from
+    // the hard partition, with the gate at zero), which is where a start's first iteration goes.
+    moest::Model work = truth;
+    arma::mat r;
+    std::vector<double> eSteps, gateSteps, expertSteps, startSteps;
+    for (int rep = 0; rep < 7; ++rep) {
+      Clocks t = Now();
+      work.EStep(data, logJoint, r);
+      eSteps.push_back(Since(t).cpu);
+      t = Now();
+      work.gate().FitResponsibilities(data, r);
+      gateSteps.push_back(Since(t).cpu);
+      t = Now();
+      for (arma::uword k = 0; k < work.K(); ++k) work.expert(k).FitWeighted(data, moest::ColumnView(r, k));
+      expertSteps.push_back(Since(t).cpu);
+      moest::Model fresh = moest::Model::Make("gaussian", "softmax", p + 1, p + 1, 3);
+      arma::mat hard(n, 3, arma::fill::zeros);
+      const arma::uvec labels = arma::index_max(start, 1);
+      for (arma::uword i = 0; i < n; ++i) hard(i, labels[i]) = 1.0;
+      t = Now();
+      moest::MStep(fresh, data, hard);
+      startSteps.push_back(Since(t).cpu);
+    }
+    for (auto* v : {&eSteps, &gateSteps, &expertSteps, &startSteps}) std::sort(v->begin(), v->end());
+    breakdown.push_back({nd, eSteps[3] / floors[3], gateSteps[3] / floors[3], expertSteps[3] / floors[3],
+                         startSteps[3]});
+
     moest::FitOptions options;
     options.starts = 1;
     options.threads = 1;
@@ -128,6 +162,11 @@ int main(int argc, char** argv) {
     std::printf("%10.0f %12.5f %12.5f %8.2f %7.3f(%5.3f) %7.3f(%5.3f) %14.5f %6d\n", nd, floors[3], cpuIteration,
                 cpuIteration / floors[3], fit.cpu, fit.wall, fitBare.cpu, fitBare.wall, full.stats.trace[0].seconds,
                 full.stats.iterations);
+  }
+  std::printf("\nOne iteration in floors (median of 7 at the truth's responsibilities), and the first M-step of a "
+              "start (CPU s)\n%10s %8s %8s %8s %14s\n", "n", "E-step", "gate", "experts", "start M-step");
+  for (const Breakdown& b : breakdown) {
+    std::printf("%10.0f %8.2f %8.2f %8.2f %14.5f\n", b.n, b.eStep, b.gate, b.experts, b.startMStep);
   }
   return 0;
 }

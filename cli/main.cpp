@@ -78,10 +78,6 @@ int Run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Armadillo writes its own warnings and errors to std::cerr; the CLI reports every problem as one
-  // line of its own, so those are discarded (a stream without a buffer drops what it is given).
-  static std::ostream discarded(nullptr);
-  arma::set_cerr_stream(discarded);
   try {
     return Run(argc, argv);
   } catch (const moest::InputError& e) {

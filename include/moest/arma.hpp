@@ -3,6 +3,8 @@
 // output through R); everywhere else it is the system Armadillo.
 #pragma once
 
+#include "moest/huge_pages.hpp"  // Armadillo's allocator: must come before Armadillo
+
 #ifdef MOEST_R_BUILD
 #include <RcppArmadillo.h>
 #else

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 #include <vector>
 
 namespace moest::kernels {
@@ -48,6 +49,39 @@ MOEST_KERNEL double NormaliseRows(double* logJoint, arma::uword n, arma::uword K
   return total;
 }
 
+MOEST_KERNEL double Responsibilities(const double* logJoint, arma::uword n, arma::uword K, double* r) {
+  double rowMax[kBlock];
+  double sum[kBlock];
+  double total = 0.0;
+  for (arma::uword start = 0; start < n; start += kBlock) {
+    const arma::uword len = std::min(kBlock, n - start);
+    const double* base = logJoint + start;
+    for (arma::uword i = 0; i < len; ++i) rowMax[i] = base[i];
+    for (arma::uword k = 1; k < K; ++k) {
+      const double* col = base + k * n;
+      for (arma::uword i = 0; i < len; ++i) rowMax[i] = col[i] > rowMax[i] ? col[i] : rowMax[i];
+    }
+    for (arma::uword i = 0; i < len; ++i) sum[i] = 0.0;
+    for (arma::uword k = 0; k < K; ++k) {
+      const double* col = base + k * n;
+      double* out = r + start + k * n;
+      for (arma::uword i = 0; i < len; ++i) {
+        out[i] = std::exp(col[i] - rowMax[i]);
+        sum[i] += out[i];
+      }
+    }
+    for (arma::uword i = 0; i < len; ++i) {
+      total += rowMax[i] + std::log(sum[i]);
+      sum[i] = 1.0 / sum[i];
+    }
+    for (arma::uword k = 0; k < K; ++k) {
+      double* out = r + start + k * n;
+      for (arma::uword i = 0; i < len; ++i) out[i] *= sum[i];
+    }
+  }
+  return total;
+}
+
 MOEST_KERNEL void Exp(const double* in, arma::uword n, double* out) {
   for (arma::uword i = 0; i < n; ++i) out[i] = std::exp(in[i]);
 }
@@ -77,14 +111,19 @@ MOEST_KERNEL void GaussianLogDensity(const arma::mat& x, const arma::vec& beta, 
   }
 }
 
-MOEST_KERNEL void WeightedCrossProducts(const arma::mat& x, const double* w, const double* y, arma::mat& xtwx, arma::vec& xtwy) {
+MOEST_KERNEL void WeightedCrossProducts(const arma::mat& x, const double* w, const double* y, arma::mat& xtwx, arma::vec& xtwy,
+                                        double* ytwy) {
   const arma::uword n = x.n_rows;
   const arma::uword p = x.n_cols;
   xtwx.zeros(p, p);
   xtwy.zeros(p);
   double wa[kBlock];
+  double syy = 0.0;
   for (arma::uword start = 0; start < n; start += kBlock) {
     const arma::uword len = std::min(kBlock, n - start);
+    if (ytwy != nullptr) {
+      for (arma::uword i = 0; i < len; ++i) syy += w[start + i] * y[start + i] * y[start + i];
+    }
     for (arma::uword a = 0; a < p; ++a) {
       const double* xa = x.colptr(a) + start;
       double sy = 0.0;
@@ -102,6 +141,7 @@ MOEST_KERNEL void WeightedCrossProducts(const arma::mat& x, const double* w, con
     }
   }
   xtwx = arma::symmatu(xtwx);
+  if (ytwy != nullptr) *ytwy = syy;
 }
 
 MOEST_KERNEL double WeightedSquaredResiduals(const arma::mat& x, const arma::vec& beta, const double* y, const double* w) {
@@ -119,11 +159,26 @@ MOEST_KERNEL double WeightedSquaredResiduals(const arma::mat& x, const arma::vec
   return s;
 }
 
+// s_g = sum_i c_g[i] x_a[i] x_b[i] for G weight vectors at once: x_a and x_b are read once for all G.
+template <int G>
+static inline void WeightedProductSums(const double* xa, const double* xb, const double* const* c, arma::uword len,
+                                       double* s) {
+  double acc[G] = {};
+  for (arma::uword i = 0; i < len; ++i) {
+    const double t = xa[i] * xb[i];
+    for (int g = 0; g < G; ++g) acc[g] += c[g][i] * t;
+  }
+  for (int g = 0; g < G; ++g) s[g] = acc[g];
+}
+
 // The gradient and negative Hessian contributions of rows start..start+len-1, given their weights
 // g (K rows of kBlock) and the responsibilities r. Accumulates into gradient and the upper triangle of
-// negHessian.
+// negHessian. `pairWeights` has room for K(K-1)/2 blocks of kBlock values: the Hessian block of
+// components (j, l), 1 <= j <= l < K, is sum_i c_jl(i) x_i x_i' with c_jl = t_i g_ij (delta_jl - g_il),
+// and every entry (a, b) of every block is summed in one pass over x_a, x_b.
 static inline void AccumulateGradientHessian(const arma::mat& x, const arma::mat& r, arma::uword start, arma::uword len,
-                                             const double (*g)[kBlock], arma::mat& gradient, arma::mat& negHessian) {
+                                             const double (*g)[kBlock], double* pairWeights, arma::mat& gradient,
+                                             arma::mat* negHessian) {
   const arma::uword q = x.n_cols;
   const arma::uword K = r.n_cols;
   double rowTotal[kBlock];
@@ -143,18 +198,43 @@ static inline void AccumulateGradientHessian(const arma::mat& x, const arma::mat
       for (arma::uword i = 0; i < len; ++i) s += v[i] * xa[i];
       gradient(a, j - 1) += s;
     }
+  }
+  if (negHessian == nullptr) return;
+  constexpr arma::uword kGroup = 4;
+  std::vector<const double*> weights;
+  std::vector<std::pair<arma::uword, arma::uword>> blocks;
+  for (arma::uword j = 1; j < K; ++j) {
     for (arma::uword l = j; l < K; ++l) {
+      double* c = pairWeights + blocks.size() * kBlock;
+      const double* gj = g[j];
       const double* gl = g[l];
       const double delta = j == l ? 1.0 : 0.0;
-      for (arma::uword i = 0; i < len; ++i) v[i] = rowTotal[i] * gj[i] * (delta - gl[i]);
-      const arma::uword row = (j - 1) * q, col = (l - 1) * q;
-      for (arma::uword a = 0; a < q; ++a) {
-        const double* xa = x.colptr(a) + start;
-        for (arma::uword b = (j == l ? a : 0); b < q; ++b) {  // diagonal blocks are symmetric
-          const double* xb = x.colptr(b) + start;
-          double s = 0.0;
-          for (arma::uword i = 0; i < len; ++i) s += v[i] * xa[i] * xb[i];
-          negHessian(row + a, col + b) += s;
+      for (arma::uword i = 0; i < len; ++i) c[i] = rowTotal[i] * gj[i] * (delta - gl[i]);
+      weights.push_back(c);
+      blocks.emplace_back(j, l);
+    }
+  }
+  double sums[kGroup];
+  for (arma::uword a = 0; a < q; ++a) {
+    const double* xa = x.colptr(a) + start;
+    for (arma::uword b = a; b < q; ++b) {
+      const double* xb = x.colptr(b) + start;
+      for (std::size_t first = 0; first < blocks.size(); first += kGroup) {
+        const std::size_t count = std::min<std::size_t>(kGroup, blocks.size() - first);
+        const double* const* c = weights.data() + first;
+        switch (count) {
+          case 4: WeightedProductSums<4>(xa, xb, c, len, sums); break;
+          case 3: WeightedProductSums<3>(xa, xb, c, len, sums); break;
+          case 2: WeightedProductSums<2>(xa, xb, c, len, sums); break;
+          default: WeightedProductSums<1>(xa, xb, c, len, sums); break;
+        }
+        for (std::size_t m = 0; m < count; ++m) {
+          const auto [j, l] = blocks[first + m];
+          const arma::uword row = (j - 1) * q, col = (l - 1) * q;
+          (*negHessian)(row + a, col + b) += sums[m];
+          // An off-diagonal block is not symmetric as a matrix, but its (a, b) and (b, a) entries are
+          // the same sum; a diagonal block needs its upper triangle only.
+          if (j != l && a != b) (*negHessian)(row + b, col + a) += sums[m];
         }
       }
     }
@@ -171,14 +251,14 @@ MOEST_KERNEL double SoftmaxEvaluate(const arma::mat& x, const arma::mat& w, cons
   const arma::uword q = x.n_cols;
   const arma::uword K = w.n_cols;
   logG.set_size(n, K);
-  const bool derivatives = gradient != nullptr && negHessian != nullptr && K > 1;
-  if (derivatives) {
-    gradient->zeros(q, K - 1);
-    negHessian->zeros(q * (K - 1), q * (K - 1));
-  }
+  const bool derivatives = gradient != nullptr && K > 1;
+  const bool hessian = derivatives && negHessian != nullptr;
+  if (derivatives) gradient->zeros(q, K - 1);
+  if (hessian) negHessian->zeros(q * (K - 1), q * (K - 1));
   double stackWeights[kStackComponents][kBlock];
   std::vector<double> heapWeights(K > kStackComponents ? K * kBlock : 0);
   auto weights = reinterpret_cast<double(*)[kBlock]>(K > kStackComponents ? heapWeights.data() : &stackWeights[0][0]);
+  std::vector<double> pairWeights(hessian ? K * (K - 1) / 2 * kBlock : 0);
   double rowMax[kBlock], sum[kBlock];
   double objective = 0.0;
   for (arma::uword start = 0; start < n; start += kBlock) {
@@ -220,9 +300,11 @@ MOEST_KERNEL double SoftmaxEvaluate(const arma::mat& x, const arma::mat& w, cons
         weights[k][i] *= sum[i];
       }
     }
-    if (derivatives) AccumulateGradientHessian(x, r, start, len, weights, *gradient, *negHessian);
+    if (derivatives) {
+      AccumulateGradientHessian(x, r, start, len, weights, pairWeights.data(), *gradient, hessian ? negHessian : nullptr);
+    }
   }
-  if (derivatives) *negHessian = arma::symmatu(*negHessian);
+  if (hessian) *negHessian = arma::symmatu(*negHessian);
   return objective;
 }
 
@@ -253,13 +335,14 @@ MOEST_KERNEL void SoftmaxGradientHessian(const arma::mat& x, const arma::mat& lo
   double stackWeights[kStackComponents][kBlock];
   std::vector<double> heapWeights(K > kStackComponents ? K * kBlock : 0);
   auto weights = reinterpret_cast<double(*)[kBlock]>(K > kStackComponents ? heapWeights.data() : &stackWeights[0][0]);
+  std::vector<double> pairWeights(K * (K - 1) / 2 * kBlock);
   for (arma::uword start = 0; start < n; start += kBlock) {
     const arma::uword len = std::min(kBlock, n - start);
     for (arma::uword k = 0; k < K; ++k) {
       const double* lp = logG.colptr(k) + start;
       for (arma::uword i = 0; i < len; ++i) weights[k][i] = std::exp(lp[i]);
     }
-    AccumulateGradientHessian(x, r, start, len, weights, gradient, negHessian);
+    AccumulateGradientHessian(x, r, start, len, weights, pairWeights.data(), gradient, &negHessian);
   }
   negHessian = arma::symmatu(negHessian);
 }

@@ -44,10 +44,8 @@ void Model::LogJoint(const Data& data, arma::mat& logJoint) const {
 
 double Model::EStep(const Data& data, arma::mat& logJoint, arma::mat& responsibilities) const {
   LogJoint(data, logJoint);
-  const double logLik = NormaliseRows(logJoint);
   responsibilities.set_size(logJoint.n_rows, logJoint.n_cols);
-  kernels::Exp(logJoint.memptr(), logJoint.n_elem, responsibilities.memptr());
-  return logLik;
+  return kernels::Responsibilities(logJoint.memptr(), logJoint.n_rows, logJoint.n_cols, responsibilities.memptr());
 }
 
 double Model::LogLikelihood(const Data& data, arma::mat* responsibilities) const {

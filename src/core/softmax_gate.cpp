@@ -39,9 +39,18 @@ StepReport SoftmaxGate::FitResponsibilities(const Data& data, const arma::mat& r
   last_.value.design = nullptr;  // the coefficients change below
   kernels::SoftmaxGradientHessian(x, logG, r, start.gradient, start.negHessian);
   arma::mat& trialLogG = trialLogG_.value;
-  const SoftmaxEvaluator evaluate = [&](const arma::mat& w) {
+  arma::mat lastTrial;  // the coefficients trialLogG belongs to
+  const SoftmaxEvaluator evaluate = [&](const arma::mat& w, bool hessian) {
     SoftmaxNewtonPoint point;
-    point.objective = kernels::SoftmaxEvaluate(x, w, r, trialLogG, &point.gradient, &point.negHessian);
+    if (hessian && lastTrial.n_elem == w.n_elem && arma::approx_equal(lastTrial, w, "absdiff", 0.0)) {
+      // The accepted trial: its log weights are at hand, so only the derivatives' pass is left.
+      point.objective = arma::accu(r % trialLogG);
+      kernels::SoftmaxGradientHessian(x, trialLogG, r, point.gradient, point.negHessian);
+      return point;
+    }
+    point.objective =
+        kernels::SoftmaxEvaluate(x, w, r, trialLogG, &point.gradient, hessian ? &point.negHessian : nullptr);
+    lastTrial = w;
     return point;
   };
   return FitNewton(std::move(start), evaluate);

@@ -4,40 +4,68 @@
 
 namespace moest {
 
+namespace {
+
+// Cholesky factor of the negative Hessian, with the smallest ridge that makes it positive definite;
+// false when even a large ridge does not (no usable curvature).
+bool FactorCurvature(const arma::mat& negHessian, arma::mat& upper) {
+  const arma::uword m = negHessian.n_rows;
+  const double scale = std::max(1e-300, arma::max(negHessian.diag()));
+  double ridge = 0.0;
+  bool factored = false;
+  while (!(factored = arma::chol(upper, negHessian + ridge * arma::eye(m, m))) && ridge <= 1e6 * scale) {
+    ridge = ridge == 0.0 ? 1e-10 * scale : ridge * 10.0;
+  }
+  return factored;
+}
+
+arma::vec SolveFactored(const arma::mat& upper, const arma::vec& g) {
+  return arma::solve(arma::trimatu(upper), arma::solve(arma::trimatl(upper.t()), g));
+}
+
+}  // namespace
+
 StepReport SoftmaxNewton(arma::mat& w, SoftmaxNewtonPoint point, const SoftmaxEvaluator& evaluate, int maxNewton,
                          double newtonTolerance) {
   StepReport report;
   const arma::uword q = w.n_rows, K = w.n_cols;
-  const arma::uword m = q * (K - 1);
   arma::mat upper, trial;
   bool converged = false;
+  bool accepted = false;  // `point` is an accepted trial (not the start)
   for (int it = 0; it < maxNewton; ++it) {
-    double ridge = 0.0;
-    const double scale = std::max(1e-300, arma::max(point.negHessian.diag()));
-    bool factored = false;
-    while (!(factored = arma::chol(upper, point.negHessian + ridge * arma::eye(m, m))) && ridge <= 1e6 * scale) {
-      ridge = ridge == 0.0 ? 1e-10 * scale : ridge * 10.0;
-    }
-    if (!factored) break;  // no usable curvature: keep the current coefficients
     const arma::vec g = arma::vectorise(point.gradient);
-    const arma::vec direction = arma::solve(arma::trimatu(upper), arma::solve(arma::trimatl(upper.t()), g));
-    // The Newton decrement g'H^-1 g / 2 predicts the gain of a full step. When it is negligible the
-    // step is taken without a line search (no pass over the data) and the loop ends.
     const double tolerance = newtonTolerance * (std::abs(point.objective) + 1.0);
-    if (0.5 * arma::dot(g, direction) <= tolerance) {
+    if (accepted) {
+      // At an accepted trial point the previous factor measures the decrement first (also when the
+      // evaluator formed the point's Hessian: the steps must not depend on it). The Newton decrement
+      // g'H^-1 g / 2 predicts the gain of a full step; when it is negligible the step is taken without
+      // a line search (no pass over the data) and the loop ends.
+      const arma::vec direction = SolveFactored(upper, g);
+      if (0.5 * arma::dot(g, direction) <= tolerance) {
+        w.cols(1, K - 1) += arma::reshape(direction, q, K - 1);
+        converged = true;
+        break;
+      }
+      if (point.negHessian.is_empty()) point = evaluate(w, true);
+    }
+    if (!FactorCurvature(point.negHessian, upper)) break;  // keep the current coefficients
+    const arma::vec direction = SolveFactored(upper, arma::vectorise(point.gradient));
+    if (0.5 * arma::dot(arma::vectorise(point.gradient), direction) <= tolerance) {
       w.cols(1, K - 1) += arma::reshape(direction, q, K - 1);
       converged = true;
       break;
     }
-    // Step halving: accept the first step that does not decrease the objective. The trial's
-    // derivatives come from the same pass: an accepted step needs them next.
+    // Step halving: accept the first step that does not decrease the objective. The trial's gradient
+    // comes from the same pass. Its Hessian does too after the first step: a loop that needed a second
+    // full step is far from the maximum and will likely need a third (a hard start partition); within
+    // EM the first step is usually also the last, ended by the decrement test above.
     double step = 1.0;
-    bool accepted = false;
+    accepted = false;
     SoftmaxNewtonPoint trialPoint;
     for (int halving = 0; halving < 40; ++halving) {
       trial = w;
       trial.cols(1, K - 1) += step * arma::reshape(direction, q, K - 1);
-      trialPoint = evaluate(trial);
+      trialPoint = evaluate(trial, it > 0);
       if (std::isfinite(trialPoint.objective) && trialPoint.objective >= point.objective) {
         accepted = true;
         break;
@@ -52,7 +80,7 @@ StepReport SoftmaxNewton(arma::mat& w, SoftmaxNewtonPoint point, const SoftmaxEv
     w.swap(trial);
     point = std::move(trialPoint);
     // Newton converges quadratically: after a step that gained this little, the next would gain
-    // (much) less than the tolerance, so its gradient pass is not worth making.
+    // (much) less than the tolerance, so its pass is not worth making.
     if (gain <= tolerance) {
       converged = true;
       break;

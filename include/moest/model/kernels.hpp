@@ -14,6 +14,12 @@ namespace moest::kernels {
  */
 double NormaliseRows(double* logJoint, arma::uword n, arma::uword K, double* rowLse);
 
+/**
+ * The E-step's normalisation: r_ik = exp(logJoint_ik - lse_i) into the n x K column-major `r`, with one
+ * exp per cell (`logJoint` is read, not changed). Returns sum_i lse_i, the log-likelihood.
+ */
+double Responsibilities(const double* logJoint, arma::uword n, arma::uword K, double* r);
+
 /** out_i = exp(in_i), vectorised. */
 void Exp(const double* in, arma::uword n, double* out);
 
@@ -21,8 +27,9 @@ void Exp(const double* in, arma::uword n, double* out);
 void GaussianLogDensity(const arma::mat& x, const arma::vec& beta, const double* y, double constant,
                         double inverseScale, double* out);
 
-/** X'WX (upper and lower filled) and X'Wy for row weights w. */
-void WeightedCrossProducts(const arma::mat& x, const double* w, const double* y, arma::mat& xtwx, arma::vec& xtwy);
+/** X'WX (upper and lower filled) and X'Wy for row weights w; `ytwy`, when given, receives y'Wy. */
+void WeightedCrossProducts(const arma::mat& x, const double* w, const double* y, arma::mat& xtwx, arma::vec& xtwy,
+                           double* ytwy = nullptr);
 
 /** sum_i w_i (y_i - x_i'beta)^2. */
 double WeightedSquaredResiduals(const arma::mat& x, const arma::vec& beta, const double* y, const double* w);
@@ -32,8 +39,8 @@ void LinearLogSoftmax(const arma::mat& x, const arma::mat& w, arma::mat& logG);
 
 /**
  * The softmax gate objective sum_ik r_ik log g_ik with g = softmax(X W) in one pass; `logG` receives
- * log g. When both `gradient` and `negHessian` are given they receive the derivatives as in
- * SoftmaxGradientHessian, from the same pass.
+ * log g. When `gradient` is given it receives the gradient, and when `negHessian` is given too, the
+ * negative Hessian, as in SoftmaxGradientHessian, from the same pass.
  */
 double SoftmaxEvaluate(const arma::mat& x, const arma::mat& w, const arma::mat& r, arma::mat& logG,
                        arma::mat* gradient = nullptr, arma::mat* negHessian = nullptr);

@@ -41,7 +41,7 @@ class Model {
   double LogLikelihood(const Data& data, arma::mat* responsibilities = nullptr) const;
   /**
    * The E-step into caller-owned buffers (reused across iterations without reallocation): returns the
-   * log-likelihood, `logJoint` ends as the log responsibilities, `responsibilities` as r_ik.
+   * log-likelihood; `logJoint` ends as LogJoint(), `responsibilities` as r_ik.
    */
   double EStep(const Data& data, arma::mat& logJoint, arma::mat& responsibilities) const;
   /**
