@@ -58,8 +58,12 @@ struct FitInput {
   std::vector<std::string> classLabels;   // categorical response: the label of each class code
   arma::mat response;
   Design expert;
-  Design gate;
+  Design gate;                     // names and bases always; x empty when gateSharesExpert
+  bool gateSharesExpert = false;   // the gate's terms are the expert's: expert.x serves both
   arma::vec offset;  // empty unless formula.expert.offset is present
+
+  /** The gate design matrix: the expert's when the terms are the same (one n x q copy, not two). */
+  const arma::mat& GateX() const { return gateSharesExpert ? expert.x : gate.x; }
 };
 
 /** The formula with --offset COL added as offset(COL); InputError when the formula has an offset too. */
@@ -83,6 +87,7 @@ FitInput LoadFitInput(const FitArguments& args) {
   FitInput input;
   // The formula first: a typo in it is reported without reading a large file.
   input.formula = FormulaWithOffset(args);
+  // The table lives only in this function: the fit sees the designs alone.
   const Table table = ReadCsv(args.dataPath);
   RequireDataRows(table, "data file '" + args.dataPath + "'");
   ComponentSpec expertSpec = ParseSpec(args.expertFamily);
@@ -102,7 +107,7 @@ FitInput LoadFitInput(const FitArguments& args) {
   }
   if (expertSpec.family == "mvn") {
     input.response.set_size(table.NumRows(), responses.size());
-    for (std::size_t j = 0; j < responses.size(); ++j) input.response.col(j) = table.Numeric(responses[j]);
+    for (std::size_t j = 0; j < responses.size(); ++j) table.CopyNumeric(responses[j], input.response.colptr(j));
   } else if (expertSpec.family == "multinomial") {
     // A text or whole-number column: its sorted distinct values are the classes 0..C-1.
     const Column& column = table.Get(input.formula.response);
@@ -118,7 +123,8 @@ FitInput LoadFitInput(const FitArguments& args) {
     }
     expertSpec.options["classes"] = classes;
   } else {
-    input.response = table.Numeric(input.formula.response);
+    input.response.set_size(table.NumRows(), 1);
+    table.CopyNumeric(input.formula.response, input.response.memptr());
   }
   input.expertFamily = expertSpec.ToString();
   if (input.formula.expert.offset.Present()) {
@@ -130,9 +136,15 @@ FitInput LoadFitInput(const FitArguments& args) {
     input.offset = EvaluateOffset(table, input.formula.expert.offset);
   }
   input.expert = BuildDesign(table, input.formula.expert);
-  input.gate = BuildDesign(table, input.formula.gate);
+  input.gateSharesExpert = SameDesignTerms(input.formula.expert, input.formula.gate);
+  if (input.gateSharesExpert) {
+    input.gate.names = input.expert.names;
+    input.gate.bases = input.expert.bases;
+  } else {
+    input.gate = BuildDesign(table, input.formula.gate);
+  }
   CheckFullRank(input.expert.x, input.expert.names, "expert");
-  CheckFullRank(input.gate.x, input.gate.names, "gate");
+  if (!input.gateSharesExpert) CheckFullRank(input.gate.x, input.gate.names, "gate");
   return input;
 }
 
@@ -209,14 +221,15 @@ int RunFit(const FitArguments& rawArgs) {
   options.em.variant = EmVariantFromName(args.emVariant);
   SetStandardErrorChoice(options, args.standardErrors);
   const Model prototype = Model::Make(input.expertFamily, args.gateFamily, input.expert.x.n_cols,
-                                      input.gate.x.n_cols, K);
+                                      input.GateX().n_cols, K);
   if (!args.mixed.group.empty()) {
-    return RunMixedFit(args.mixed, {args.dataPath, input.formula.text, input.formula.response, input.expert, input.gate,
+    return RunMixedFit(args.mixed, {args.dataPath, input.formula.text, input.formula.response, input.expert,
+                                    input.gateSharesExpert ? input.expert : input.gate,
                                     input.response, input.expertFamily, args.gateFamily, options, args.outputPath,
                                     args.tracePath, args.json, args.quiet},
                        prototype);
   }
-  const Data data(input.response, input.expert.x, input.gate.x, nullptr,
+  const Data data(input.response, input.expert.x, input.GateX(), nullptr,
                   input.formula.expert.offset.Present() ? &input.offset : nullptr);
   if (!args.startPath.empty()) options.startModel = ReadStartModel(args.startPath, input);
 

@@ -68,7 +68,7 @@ void AddMixedOptions(CLI::App& fit, MixedCliArguments& args) {
 }
 
 int RunMixedFit(const MixedCliArguments& args, const MixedFitInput& input, const Model& prototype) {
-  const Table table = ReadCsv(input.dataPath);
+  Table table = ReadCsv(input.dataPath);  // for the group ids and the random design only
   std::vector<std::string> labels;
   const arma::uvec ids = GroupIds(table, args.group, labels);
   MixedOptions options;
@@ -87,6 +87,7 @@ int RunMixedFit(const MixedCliArguments& args, const MixedFitInput& input, const
   designTerms.insert(designTerms.end(), args.slopes.begin(), args.slopes.end());
   options.randomTerms = designTerms;
   const arma::mat randomDesign = DesignFromTermNames(table, designTerms);
+  table = Table();  // released before the fit
   const Data data(input.y, input.expert.x, input.gate.x, &ids);
 
   InstallInterruptHandler();

@@ -35,8 +35,9 @@ void AddMixedOptions(CLI::App& fit, MixedCliArguments& args);
 struct MixedFitInput {
   std::string dataPath;
   std::string formula, response;
-  Design expert, gate;
-  arma::mat y;
+  const Design& expert;  // views of what the fit path holds: the data are not copied again
+  const Design& gate;
+  const arma::mat& y;
   std::string expertFamily, gateFamily;
   FitOptions options;
   std::string outputPath, tracePath;

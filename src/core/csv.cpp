@@ -1,5 +1,6 @@
 #include "moest/io/csv.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -7,7 +8,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <sstream>
 #include <unordered_set>
 
@@ -18,37 +18,37 @@ namespace moest {
 
 namespace {
 
-// Splits the text into records of fields (RFC 4180 quoting). `lines` receives each record's
-// 1-based starting line, for messages.
+// Splits a stream into records of fields (RFC 4180 quoting), reading it character by character so
+// that a large file is never held whole. `line` receives each record's 1-based starting line, for
+// messages.
 class RecordReader {
  public:
-  RecordReader(const std::string& text, const std::string& source) : text_(text), source_(source) {}
+  RecordReader(std::streambuf& in, const std::string& source) : in_(in), source_(source) {}
 
   bool Next(std::vector<std::string>& fields, std::size_t& line) {
     fields.clear();
     // Skip blank lines between records.
-    while (pos_ < text_.size() && (text_[pos_] == '\n' || text_[pos_] == '\r')) {
-      if (text_[pos_] == '\n') ++line_;
-      ++pos_;
+    for (int c = in_.sgetc(); c == '\n' || c == '\r'; c = in_.sgetc()) {
+      if (c == '\n') ++line_;
+      Take();
     }
-    if (pos_ >= text_.size()) return false;
+    if (in_.sgetc() == kEnd) return false;
     line = line_;
     std::string field;
     bool quoted = false;
     bool wasQuoted = false;
-    for (; pos_ < text_.size(); ++pos_) {
-      const char c = text_[pos_];
+    for (int c = Take(); c != kEnd; c = Take()) {
       if (quoted) {
         if (c == '"') {
-          if (pos_ + 1 < text_.size() && text_[pos_ + 1] == '"') {
+          if (in_.sgetc() == '"') {
             field += '"';
-            ++pos_;
+            Take();
           } else {
             quoted = false;
           }
         } else {
           if (c == '\n') ++line_;
-          field += c;
+          field += static_cast<char>(c);
         }
       } else if (c == '"') {
         quoted = true;
@@ -59,10 +59,9 @@ class RecordReader {
         wasQuoted = false;
       } else if (c == '\n') {
         ++line_;
-        ++pos_;
         break;
       } else if (c != '\r') {
-        field += c;
+        field += static_cast<char>(c);
       }
     }
     if (quoted) {
@@ -73,12 +72,38 @@ class RecordReader {
     return true;
   }
 
+  /** Characters consumed so far. */
+  std::size_t BytesRead() const { return bytesRead_; }
+
  private:
-  const std::string& text_;
+  static constexpr int kEnd = std::char_traits<char>::eof();
+
+  int Take() {
+    const int c = in_.sbumpc();
+    if (c != kEnd) ++bytesRead_;
+    return c;
+  }
+
+  std::streambuf& in_;
   const std::string& source_;
-  std::size_t pos_ = 0;
   std::size_t line_ = 1;
+  std::size_t bytesRead_ = 0;
 };
+
+// The characters left in a seekable stream; 0 when it cannot tell (a pipe).
+std::size_t BytesLeft(std::streambuf& in) {
+  const auto here = in.pubseekoff(0, std::ios::cur, std::ios::in);
+  if (here == std::streampos(-1)) return 0;
+  const auto end = in.pubseekoff(0, std::ios::end, std::ios::in);
+  in.pubseekpos(here, std::ios::in);
+  return end == std::streampos(-1) || end < here ? 0 : static_cast<std::size_t>(end - here);
+}
+
+// Bytes of a file read at a time.
+constexpr std::size_t kReadBlock = std::size_t{1} << 20;
+
+// Rows read before the row count of a file is estimated from their length.
+constexpr std::size_t kSampleRows = 1024;
 
 bool IsMissing(const std::string& cell) { return cell.empty() || cell == "NA"; }
 
@@ -119,12 +144,17 @@ const Column& Table::Get(const std::string& name) const {
 }
 
 arma::vec Table::Numeric(const std::string& name) const {
+  arma::vec out(nRows_);
+  CopyNumeric(name, out.memptr());
+  return out;
+}
+
+void Table::CopyNumeric(const std::string& name, double* out) const {
   const Column& column = Get(name);
   if (!column.numeric) {
     throw InputError("column '" + name + "' is not numeric: row " + std::to_string(column.firstBadRow) +
                      " holds '" + column.firstBadValue + "'");
   }
-  arma::vec out(nRows_);
   for (std::size_t i = 0; i < nRows_; ++i) {
     if (column.missing[i]) {
       throw InputError("column '" + name + "' has an empty or NA cell in row " + std::to_string(rowsBefore_ + i + 1));
@@ -135,15 +165,39 @@ arma::vec Table::Numeric(const std::string& name) const {
     }
     out[i] = column.values[i];
   }
-  return out;
+}
+
+void Table::ReserveRows(std::size_t rows) {
+  for (Column& column : columns_) {
+    if (column.numeric) {
+      column.values.reserve(rows);
+    } else {
+      column.text.reserve(rows);
+    }
+    column.missing.reserve(rows);
+  }
+}
+
+void Table::ShrinkColumns() {
+  // A column with a sixteenth or less to spare keeps it: shrinking copies the column.
+  const auto shrink = [this](auto& cells) {
+    if (cells.capacity() - cells.size() > nRows_ / 16) cells.shrink_to_fit();
+  };
+  for (Column& column : columns_) {
+    shrink(column.values);
+    shrink(column.text);
+    shrink(column.missing);
+  }
 }
 
 Table ParseCsv(std::istream& in, const std::string& source, const CsvPosition& position) {
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  RecordReader reader(text, source);
+  std::streambuf& buffer = *in.rdbuf();
+  const std::size_t bytes = BytesLeft(buffer);
+  RecordReader reader(buffer, source);
   std::vector<std::string> fields;
   std::size_t line = 0;
   if (!reader.Next(fields, line)) throw InputError(source + " is empty: expected a header row");
+  const std::size_t headerBytes = reader.BytesRead();
   Table table;
   table.rowsBefore_ = position.rowsBefore;
   std::unordered_set<std::string> seen;
@@ -161,6 +215,12 @@ Table ParseCsv(std::istream& in, const std::string& source, const CsvPosition& p
                        " fields but the header has " + std::to_string(width));
     }
     const std::size_t row = ++table.nRows_;
+    if (row == kSampleRows && bytes > 0) {
+      // The columns take the file's rows at the sample's length (and a little more), rather than
+      // doubling their capacity as they grow, which would peak at three times a column.
+      const double perRow = static_cast<double>(reader.BytesRead() - headerBytes) / static_cast<double>(row);
+      table.ReserveRows(static_cast<std::size_t>(1.02 * static_cast<double>(bytes - headerBytes) / perRow) + 16);
+    }
     for (std::size_t j = 0; j < width; ++j) {
       Column& column = table.columns_[j];
       const std::string& cell = fields[j];
@@ -173,11 +233,11 @@ Table ParseCsv(std::istream& in, const std::string& source, const CsvPosition& p
         column.numeric = false;
         column.firstBadRow = position.rowsBefore + row;
         column.firstBadValue = cell;
-        column.text.reserve(column.values.size() + 1);
+        column.text.reserve(std::max(column.values.size() + 1, column.values.capacity()));
         for (std::size_t i = 0; i < column.values.size(); ++i) {
           column.text.push_back(column.missing[i] ? "" : FormatNumber(column.values[i]));
         }
-        column.values.clear();
+        std::vector<double>().swap(column.values);
       }
       if (column.numeric) {
         column.values.push_back(value);
@@ -186,6 +246,7 @@ Table ParseCsv(std::istream& in, const std::string& source, const CsvPosition& p
       }
     }
   }
+  table.ShrinkColumns();
   return table;
 }
 
@@ -205,7 +266,10 @@ Table Table::FromMatrix(const std::vector<std::string>& names, const arma::mat& 
 
 Table ReadCsv(const std::string& path) {
   if (std::filesystem::is_directory(path)) throw InputError("data file '" + path + "' is a directory");
-  std::ifstream in(path, std::ios::binary);
+  std::vector<char> buffer(kReadBlock);
+  std::ifstream in;
+  in.rdbuf()->pubsetbuf(buffer.data(), static_cast<std::streamsize>(buffer.size()));  // before open
+  in.open(path, std::ios::binary);
   if (!in) throw InputError("cannot read data file '" + path + "': " + std::strerror(errno));
   return ParseCsv(in, "data file '" + path + "'");
 }

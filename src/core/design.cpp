@@ -1,5 +1,6 @@
 #include "moest/io/design.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "moest/errors.hpp"
@@ -21,7 +22,7 @@ Design BuildDesign(const Table& table, const TermList& terms) {
   }
   for (const Term& term : terms.terms) {
     if (term.degree == 0) {
-      design.x.col(j++) = table.Numeric(term.column);
+      table.CopyNumeric(term.column, design.x.colptr(j++));  // straight into the design: no n-vector copy
       design.names.push_back(term.column);
       continue;
     }
@@ -64,10 +65,14 @@ arma::mat DesignFromNames(const Table& table, const std::vector<std::string>& na
     } else if (const PolyBasis* basis = BasisOf(names[j], bases, column)) {
       design.col(j) = EvaluatePolyBasis(*basis, table.Numeric(basis->column)).col(column);
     } else {
-      design.col(j) = table.Numeric(names[j]);
+      table.CopyNumeric(names[j], design.colptr(j));
     }
   }
   return design;
+}
+
+bool SameDesignTerms(const TermList& a, const TermList& b) {
+  return a.intercept == b.intercept && a.terms == b.terms;
 }
 
 std::vector<PolyBasis> MergedBases(const std::vector<PolyBasis>& expert, const std::vector<PolyBasis>& gate) {
@@ -86,6 +91,29 @@ std::string ColumnOfDesignName(const std::string& name, const std::vector<PolyBa
   return basis != nullptr ? basis->column : name;
 }
 
+namespace {
+
+// Rows of the design factored at a time by CheckFullRank.
+constexpr arma::uword kRankBlockRows = 4096;
+
+// The R factor of the QR decomposition of x (up to the signs of its rows), by blocks of rows: the R of
+// [R_before; next block] is the R of every row so far, so no n x p factor Q is ever formed. False when
+// a block cannot be factored.
+bool BlockedR(const arma::mat& x, arma::mat& r) {
+  const arma::uword p = x.n_cols;
+  r.reset();
+  arma::mat stacked, q, blockR;
+  for (arma::uword first = 0; first < x.n_rows; first += kRankBlockRows) {
+    const arma::uword last = std::min<arma::uword>(first + kRankBlockRows, x.n_rows) - 1;
+    stacked = arma::join_cols(r, x.rows(first, last));
+    if (!arma::qr_econ(q, blockR, stacked)) return false;
+    r = blockR.head_rows(std::min<arma::uword>(p, blockR.n_rows));
+  }
+  return r.n_rows == p;
+}
+
+}  // namespace
+
 void CheckFullRank(const arma::mat& x, const std::vector<std::string>& names, const std::string& what) {
   const arma::uword n = x.n_rows;
   const arma::uword p = x.n_cols;
@@ -95,8 +123,8 @@ void CheckFullRank(const arma::mat& x, const std::vector<std::string>& names, co
   }
   // Householder QR without pivoting: |R_jj| is the norm of what is left of column j after removing
   // the columns before it, so a tiny |R_jj| relative to the column's norm names the culprit.
-  arma::mat q, r;
-  const bool factored = arma::qr_econ(q, r, x);
+  arma::mat r;
+  const bool factored = BlockedR(x, r);
   bool hasIntercept = false;
   for (arma::uword j = 0; j < p; ++j) {
     const double norm = arma::norm(x.col(j));

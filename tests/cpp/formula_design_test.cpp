@@ -99,5 +99,35 @@ TEST(Design, AllZeroAndTooFewRows) {
   EXPECT_NE(ErrorOf([] { CheckFullRank(arma::ones(1, 2), {"a", "b"}, "expert"); }).find("rows"), std::string::npos);
 }
 
+TEST(Design, SameDesignTermsWhenTheGateRepeatsTheExpertTerms) {
+  EXPECT_TRUE(SameDesignTerms(ParseFormula("y ~ x1 + x2").expert, ParseFormula("y ~ x1 + x2").gate));
+  const Formula bar = ParseFormula("y ~ x1 + poly(x2, 2) | x1 + poly(x2, 2)");
+  EXPECT_TRUE(SameDesignTerms(bar.expert, bar.gate));
+  const Formula reordered = ParseFormula("y ~ x1 + x2 | x2 + x1");
+  EXPECT_FALSE(SameDesignTerms(reordered.expert, reordered.gate));
+  const Formula noIntercept = ParseFormula("y ~ x1 | 0 + x1");
+  EXPECT_FALSE(SameDesignTerms(noIntercept.expert, noIntercept.gate));
+  const Formula raw = ParseFormula("y ~ poly(x, 2) | poly(x, 2, raw = TRUE)");
+  EXPECT_FALSE(SameDesignTerms(raw.expert, raw.gate));
+}
+
+// CheckFullRank factors the design by blocks of rows; a design of several blocks is judged as a whole.
+TEST(Design, FullRankCheckSpansSeveralBlocksOfRows) {
+  const arma::uword n = 10000;
+  const arma::vec a = arma::linspace(-1.0, 1.0, n);
+  const arma::vec b = arma::square(a);
+  EXPECT_NO_THROW(CheckFullRank(arma::join_rows(arma::ones(n), a, b), {"(Intercept)", "a", "b"}, "expert"));
+  const std::string collinear =
+      ErrorOf([&] { CheckFullRank(arma::join_rows(arma::ones(n), a, b, 2 * b - a), {"(Intercept)", "a", "b", "c"}, "gate"); });
+  EXPECT_NE(collinear.find("gate design is singular: column 'c' is a linear combination"), std::string::npos) << collinear;
+  const std::string constant =
+      ErrorOf([&] { CheckFullRank(arma::join_rows(arma::ones(n), a, arma::vec(n, arma::fill::value(3.0))), {"(Intercept)", "a", "k"}, "expert"); });
+  EXPECT_NE(constant.find("column 'k' is constant, which duplicates the intercept"), std::string::npos) << constant;
+  // A column that differs from another in the last block only is not a combination of it.
+  arma::vec almost = a;
+  almost(n - 1) += 1.0;
+  EXPECT_NO_THROW(CheckFullRank(arma::join_rows(a, almost), {"a", "almost"}, "expert"));
+}
+
 }  // namespace
 }  // namespace moest

@@ -43,19 +43,28 @@ class Table {
    * infinite or non-numeric cell.
    */
   arma::vec Numeric(const std::string& name) const;
+  /** The column as numbers, written to out[0], ..., out[NumRows() - 1]; the checks of Numeric. */
+  void CopyNumeric(const std::string& name, double* out) const;
   /** A comma-separated list of the column names, for messages. */
   std::string NameList() const;
 
  private:
   friend Table ParseCsv(std::istream& in, const std::string& source, const CsvPosition& position);
+  /** Room for `rows` rows in every column, so that a large file's columns do not grow by doubling. */
+  void ReserveRows(std::size_t rows);
+  /** Gives back the capacity a column does not use (an overestimated ReserveRows). */
+  void ShrinkColumns();
   std::vector<Column> columns_;
   std::size_t nRows_ = 0;
   std::size_t rowsBefore_ = 0;  // a chunk of a larger file: data rows before it
 };
 
-/** Parse CSV text (RFC 4180 quoting, comma separator); `source` names the input in messages. */
+/**
+ * Parse CSV text (RFC 4180 quoting, comma separator), record by record from the stream; `source` names
+ * the input in messages.
+ */
 Table ParseCsv(std::istream& in, const std::string& source, const CsvPosition& position = {});
-/** Read a CSV file; InputError when it cannot be opened. */
+/** Read a CSV file in blocks (never the whole text at once); InputError when it cannot be opened. */
 Table ReadCsv(const std::string& path);
 
 /** Write a numeric table with the given column names as CSV (full double precision). */

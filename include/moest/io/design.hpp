@@ -29,6 +29,12 @@ Design BuildDesign(const Table& table, const TermList& terms);
 arma::mat DesignFromNames(const Table& table, const std::vector<std::string>& names,
                           const std::vector<PolyBasis>& bases);
 
+/**
+ * Whether two term lists give the same design columns (same intercept, same terms in the same order), so
+ * that one matrix can serve as both the expert and the gate design.
+ */
+bool SameDesignTerms(const TermList& a, const TermList& b);
+
 /** The bases of both designs, each label once (both are fitted on the same rows, so they agree). */
 std::vector<PolyBasis> MergedBases(const std::vector<PolyBasis>& expert, const std::vector<PolyBasis>& gate);
 
