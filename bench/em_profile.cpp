@@ -127,7 +127,7 @@ int main(int argc, char** argv) {
     std::vector<double> eSteps, gateSteps, expertSteps, startSteps;
     for (int rep = 0; rep < 7; ++rep) {
       Clocks t = Now();
-      work.EStep(data, logJoint, r);
+      work.EStep(data, r);
       eSteps.push_back(Since(t).cpu);
       t = Now();
       work.gate().FitResponsibilities(data, r);

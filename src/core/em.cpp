@@ -109,7 +109,7 @@ void FinishEmStatus(const StepReport& report, FitStatistics& stats) {
   }
 }
 
-FitResult RunEm(Model model, const Data& data, const arma::mat& start, const EmOptions& options,
+FitResult RunEm(Model model, const Data& data, arma::mat start, const EmOptions& options,
                 Observer& observer, int startIndex) {
   const double floor = AbsoluteVarianceFloor(data, options);
   for (arma::uword k = 0; k < model.K(); ++k) model.expert(k).SetVarianceFloor(floor);
@@ -118,7 +118,6 @@ FitResult RunEm(Model model, const Data& data, const arma::mat& start, const EmO
   FitResult result;
   FitStatistics& stats = result.stats;
   arma::mat& r = result.responsibilities;
-  arma::mat logJoint;  // reused by every E-step
   auto last = Clock::now();
   if (!options.fixed.empty()) HoldFixedBlocks(model, options.fixed);
   Rng variantRng(options.stochasticSeed);
@@ -131,10 +130,12 @@ FitResult RunEm(Model model, const Data& data, const arma::mat& start, const EmO
   StepReport report =
       MStepHolding(model, data, options.variant == EmVariant::Classification ? hardStart : start, options.fixed);
   stats.gateCapHits += report.innerCapHit ? 1 : 0;
+  r = std::move(start);  // the E-steps overwrite it
+  hardStart.reset();
   double previous = 0.0, beforePrevious = 0.0;
   arma::vec previousTheta;
   for (int it = 1;; ++it) {
-    const double logLik = model.EStep(data, logJoint, r);
+    const double logLik = model.EStep(data, r);
     const double traced = ApplyEmVariant(options.variant, logLik, r, &variantRng);
     TraceRow row;
     row.iteration = it;
@@ -160,7 +161,7 @@ FitResult RunEm(Model model, const Data& data, const arma::mat& start, const EmO
     previous = traced;
   }
   // The variants' hard weights fed the M-steps; the result reports the posterior at the estimate.
-  if (options.variant != EmVariant::Standard) model.EStep(data, logJoint, r);
+  if (options.variant != EmVariant::Standard) model.EStep(data, r);
   FinishEmStatus(report, stats);
   stats.objective = model.gate().IsJoint() ? "joint" : "conditional";
   stats.conditionalLogLikelihood =

@@ -74,7 +74,7 @@ FitResult RunFromModel(const FitOptions& options, const Data& data, Observer& ob
   }
   arma::mat r;
   model.LogLikelihood(data, &r);
-  return RunEm(std::move(model), data, r, StartEmOptions(options, 0), observer, 0);
+  return RunEm(std::move(model), data, std::move(r), StartEmOptions(options, 0), observer, 0);
 }
 
 // Short EM (em-EM): runs of a few iterations from random partitions; the one with the highest
@@ -88,9 +88,9 @@ FitResult RunShortEm(const Model& prototype, const Data& data, const FitOptions&
   for (int run = 0; run < options.shortEm.runs; ++run) {
     if (observer.ShouldStop()) break;
     const arma::uvec labels = RandomPartition(data.N(), prototype.K(), rng);
-    const arma::mat start = PartitionToResponsibilities(labels, prototype.K(), options.em.startSmoothing);
+    arma::mat start = PartitionToResponsibilities(labels, prototype.K(), options.em.startSmoothing);
     SilentObserver silent;
-    FitResult trial = RunEm(prototype, data, start, shortOptions, silent, s);
+    FitResult trial = RunEm(prototype, data, std::move(start), shortOptions, silent, s);
     if (bestResponsibilities.is_empty() || trial.stats.logLikelihood > bestLogLik) {
       bestLogLik = trial.stats.logLikelihood;
       bestResponsibilities = std::move(trial.responsibilities);
@@ -101,7 +101,7 @@ FitResult RunShortEm(const Model& prototype, const Data& data, const FitOptions&
                                                        prototype.K(), options.em.startSmoothing);
   }
   // The kept run's last E-step gave these responsibilities: the next M-step continues it exactly.
-  return RunEm(prototype, data, bestResponsibilities, StartEmOptions(options, s), observer, s);
+  return RunEm(prototype, data, std::move(bestResponsibilities), StartEmOptions(options, s), observer, s);
 }
 
 // Start `s` of a fit: the given parameters, the given partition, short EM, or a start partition.
@@ -117,10 +117,10 @@ FitResult RunStart(const Model& prototype, const Data& data, const FitOptions& o
   // With a given partition the remaining starts keep the numbering they would have had without it.
   const arma::uvec labels = given ? options.initialPartition
                                   : MakeStartPartition(options.startMethod, s, data, K, rng);
-  const arma::mat start = PartitionToResponsibilities(labels, K, options.em.startSmoothing);
+  arma::mat start = PartitionToResponsibilities(labels, K, options.em.startSmoothing);
   if (options.solver == SolverKind::Mle) return RunMleFromStart(prototype, data, start, options, observer, s);
   if (options.oneStep || DenseRelaxation(prototype, data.xGate.n_cols).empty()) {
-    return RunEm(prototype, data, start, StartEmOptions(options, s), observer, s);
+    return RunEm(prototype, data, std::move(start), StartEmOptions(options, s), observer, s);
   }
   // A top-K gate: EM from the dense gate's fit, starting with the E-step at its parameters. The
   // warm-up is standard EM whatever the variant (a stochastic chain would run its whole cap twice).
@@ -129,7 +129,7 @@ FitResult RunStart(const Model& prototype, const Data& data, const FitOptions& o
   const Model warm = DenseWarmStart(prototype, data, start, warmUp, observer, s);
   arma::mat r;
   warm.LogLikelihood(data, &r);
-  return RunEm(warm, data, r, StartEmOptions(options, s), observer, s);
+  return RunEm(warm, data, std::move(r), StartEmOptions(options, s), observer, s);
 }
 
 }  // namespace
@@ -270,6 +270,10 @@ FitResult Fit(const Model& prototype, const Data& data, const FitOptions& given,
       haveBest = true;
     }
   }
+  outcomes.clear();  // the other starts' n x K responsibilities
+  // A copy of a model carries no scratch space: the EM's n x K workspaces are released before the
+  // gradient and information passes allocate their own.
+  best.model = Model(best.model);
   if (!haveBest) {  // interrupted before any start began
     best.model = prototype;
     best.stats.status = FitStatus::Interrupted;

@@ -42,15 +42,16 @@ void Model::LogJoint(const Data& data, arma::mat& logJoint) const {
   }
 }
 
-double Model::EStep(const Data& data, arma::mat& logJoint, arma::mat& responsibilities) const {
-  LogJoint(data, logJoint);
-  responsibilities.set_size(logJoint.n_rows, logJoint.n_cols);
-  return kernels::Responsibilities(logJoint.memptr(), logJoint.n_rows, logJoint.n_cols, responsibilities.memptr());
+double Model::EStep(const Data& data, arma::mat& responsibilities) const {
+  // The log joint is formed in the responsibilities' own buffer and normalised in place: one n x K
+  // buffer, not two.
+  LogJoint(data, responsibilities);
+  return kernels::Responsibilities(responsibilities.memptr(), responsibilities.n_rows, responsibilities.n_cols,
+                                   responsibilities.memptr());
 }
 
 double Model::LogLikelihood(const Data& data, arma::mat* responsibilities) const {
-  arma::mat r;
-  return EStep(data, logJoint_.value, responsibilities != nullptr ? *responsibilities : r);
+  return EStep(data, responsibilities != nullptr ? *responsibilities : logJoint_.value);
 }
 
 double Model::ConditionalLogLikelihood(const Data& data) const {

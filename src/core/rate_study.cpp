@@ -187,9 +187,9 @@ std::string RunTask(const RatesTruth& sharedTruth, const StudyOptions& options, 
   if (options.start == StartProtocol::NearTrue) {
     Rng startRng(startSeed);
     const Model start = NearTrueStart(truth, task.K, task.n, options.noise, startRng);
-    arma::mat logJoint, r;
-    start.EStep(data, logJoint, r);
-    fit = RunEm(start, data, r, em, observer);
+    arma::mat r;
+    start.EStep(data, r);
+    fit = RunEm(start, data, std::move(r), em, observer);
   } else {
     FitOptions fitOptions;
     fitOptions.em = em;

@@ -28,10 +28,11 @@ void SoftmaxGate::LogWeights(const Data& data, arma::mat& logG) const {
 StepReport SoftmaxGate::FitResponsibilities(const Data& data, const arma::mat& r) {
   if (w_.n_cols == 1) return StepReport();
   const arma::mat& x = data.xGate;
-  arma::mat& logG = logG_.value;
+  // The Newton loop starts from the E-step's log weights when they are still valid, in their own
+  // buffer (an n x K copy less), and computes them there otherwise.
+  arma::mat& logG = last_.value.logWeights;
   SoftmaxNewtonPoint start;
-  if (last_.value.design == x.memptr() && last_.value.logWeights.n_rows == x.n_rows) {
-    logG.swap(last_.value.logWeights);
+  if (last_.value.design == x.memptr() && logG.n_rows == x.n_rows) {
     start.objective = arma::accu(r % logG);
   } else {
     start.objective = kernels::SoftmaxEvaluate(x, w_, r, logG);

@@ -146,12 +146,12 @@ PassSums Pass(Model& model, ChunkedData& data, const Shape& shape, Reducer& redu
   const GaussianDensityGate* density = shape.density ? AsDensity(model.gate()) : nullptr;
 
   ChunkDesign chunk;
-  arma::mat logJoint, r, logG, gradient, negHessian, xtwx;
+  arma::mat r, logG, gradient, negHessian, xtwx;
   arma::vec xtwy, residual;
   data.Rewind();
   while (data.Next(chunk)) {
     const Data rows(chunk.y, chunk.xExpert, chunk.xGate);
-    sums.scalars[0] += model.EStep(rows, logJoint, r);
+    sums.scalars[0] += model.EStep(rows, r);
     for (arma::uword i = 0; i < r.n_elem; ++i) {
       if (r[i] > 0.0) sums.scalars[1] -= r[i] * std::log(r[i]);  // as ComputeCriteria
     }
@@ -198,10 +198,10 @@ SoftmaxNewtonPoint SoftmaxPass(const Model& old, const arma::mat& w, ChunkedData
   point.gradient.zeros(w.n_rows, w.n_cols - 1);
   point.negHessian.zeros(m, m);
   ChunkDesign chunk;
-  arma::mat logJoint, r, logG, gradient, negHessian;
+  arma::mat r, logG, gradient, negHessian;
   data.Rewind();
   while (data.Next(chunk)) {
-    old.EStep(Data(chunk.y, chunk.xExpert, chunk.xGate), logJoint, r);
+    old.EStep(Data(chunk.y, chunk.xExpert, chunk.xGate), r);
     point.objective += kernels::SoftmaxEvaluate(chunk.xGate, w, r, logG, &gradient, &negHessian);
     point.gradient += gradient;
     point.negHessian += negHessian;

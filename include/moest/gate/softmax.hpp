@@ -40,8 +40,8 @@ class SoftmaxGate : public Gate {
 
  private:
   arma::mat w_;
-  // Workspace of the Newton loop, kept across M-steps to avoid n x K allocations.
-  Scratch<arma::mat> logG_, trialLogG_;
+  // Workspace of the Newton loop's trial points, kept across M-steps to avoid n x K allocations.
+  Scratch<arma::mat> trialLogG_;
   mutable Scratch<arma::mat> gradient_;  // GradLogWeights' n x K weights and residuals
   // The last LogWeights output and the gate design it was computed on: the E-step has just computed
   // exactly what the M-step's Newton loop starts from. Valid only while the coefficients are unchanged.

@@ -16,7 +16,7 @@ double NormaliseRows(double* logJoint, arma::uword n, arma::uword K, double* row
 
 /**
  * The E-step's normalisation: r_ik = exp(logJoint_ik - lse_i) into the n x K column-major `r`, with one
- * exp per cell (`logJoint` is read, not changed). Returns sum_i lse_i, the log-likelihood.
+ * exp per cell (`r` may be `logJoint` itself). Returns sum_i lse_i, the log-likelihood.
  */
 double Responsibilities(const double* logJoint, arma::uword n, arma::uword K, double* r);
 

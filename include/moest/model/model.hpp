@@ -40,10 +40,10 @@ class Model {
   /** The log-likelihood; when `responsibilities` is given it receives r_ik (log-space E-step). */
   double LogLikelihood(const Data& data, arma::mat* responsibilities = nullptr) const;
   /**
-   * The E-step into caller-owned buffers (reused across iterations without reallocation): returns the
-   * log-likelihood; `logJoint` ends as LogJoint(), `responsibilities` as r_ik.
+   * The E-step into a caller-owned buffer (reused across iterations without reallocation): returns the
+   * log-likelihood; `responsibilities` ends as r_ik.
    */
-  double EStep(const Data& data, arma::mat& logJoint, arma::mat& responsibilities) const;
+  double EStep(const Data& data, arma::mat& responsibilities) const;
   /**
    * The log-likelihood of y given x. Equal to LogLikelihood() for conditional gates; for a joint gate
    * it subtracts the log marginal density of x, sum_i log sum_k pi_k h_k(x_i).

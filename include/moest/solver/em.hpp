@@ -12,9 +12,11 @@ namespace moest {
 
 /**
  * Run EM on `model` (modified in place) from responsibilities `start` (n x K, rows summing to 1):
- * the first step is an M-step on `start`. `startIndex` only labels observer calls.
+ * the first step is an M-step on `start`. `startIndex` only labels observer calls. `start` is taken
+ * by value: its buffer becomes the responsibilities' (move it in, and a fit holds one n x K matrix
+ * fewer).
  */
-FitResult RunEm(Model model, const Data& data, const arma::mat& start, const EmOptions& options,
+FitResult RunEm(Model model, const Data& data, arma::mat start, const EmOptions& options,
                 Observer& observer, int startIndex = 0);
 
 /** One M-step of every component on responsibilities r; the reports are merged. */
