@@ -19,6 +19,15 @@ namespace moest::kernels {
 // the arithmetic they hold.
 constexpr arma::uword kBlock = 512;
 
+// The maximum of each of `len` rows of the K columns (stride n) starting at `base`.
+static inline void RowMax(const double* base, arma::uword n, arma::uword K, arma::uword len, double* rowMax) {
+  for (arma::uword i = 0; i < len; ++i) rowMax[i] = base[i];
+  for (arma::uword k = 1; k < K; ++k) {
+    const double* col = base + k * n;
+    for (arma::uword i = 0; i < len; ++i) rowMax[i] = col[i] > rowMax[i] ? col[i] : rowMax[i];
+  }
+}
+
 MOEST_KERNEL double NormaliseRows(double* logJoint, arma::uword n, arma::uword K, double* rowLse) {
   double rowMax[kBlock];
   double sum[kBlock];
@@ -26,11 +35,7 @@ MOEST_KERNEL double NormaliseRows(double* logJoint, arma::uword n, arma::uword K
   for (arma::uword start = 0; start < n; start += kBlock) {
     const arma::uword len = std::min(kBlock, n - start);
     double* base = logJoint + start;
-    for (arma::uword i = 0; i < len; ++i) rowMax[i] = base[i];
-    for (arma::uword k = 1; k < K; ++k) {
-      const double* col = base + k * n;
-      for (arma::uword i = 0; i < len; ++i) rowMax[i] = col[i] > rowMax[i] ? col[i] : rowMax[i];
-    }
+    RowMax(base, n, K, len, rowMax);
     for (arma::uword i = 0; i < len; ++i) sum[i] = 0.0;
     for (arma::uword k = 0; k < K; ++k) {
       const double* col = base + k * n;
@@ -56,11 +61,7 @@ MOEST_KERNEL double Responsibilities(const double* logJoint, arma::uword n, arma
   for (arma::uword start = 0; start < n; start += kBlock) {
     const arma::uword len = std::min(kBlock, n - start);
     const double* base = logJoint + start;
-    for (arma::uword i = 0; i < len; ++i) rowMax[i] = base[i];
-    for (arma::uword k = 1; k < K; ++k) {
-      const double* col = base + k * n;
-      for (arma::uword i = 0; i < len; ++i) rowMax[i] = col[i] > rowMax[i] ? col[i] : rowMax[i];
-    }
+    RowMax(base, n, K, len, rowMax);
     for (arma::uword i = 0; i < len; ++i) sum[i] = 0.0;
     for (arma::uword k = 0; k < K; ++k) {
       const double* col = base + k * n;

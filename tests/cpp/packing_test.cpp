@@ -40,5 +40,33 @@ TEST(Packing, LogLikelihoodGradientMatchesFiniteDifferences) {
   EXPECT_LT(arma::abs(analytic - numeric).max(), 1e-4 * (1.0 + arma::abs(numeric).max()));
 }
 
+TEST(Packing, LogLikelihoodGradientOverRowBlocksEqualsTheWholeSum) {
+  // Beyond 2 * kGradientBlockRows rows the gradient is summed block by block: the same numbers, in
+  // another order. Checked against the whole-data sum of the per-row scores, with one shared design
+  // and with separate expert and gate designs (the last block is short).
+  const Model truth = test::MakeLinearModel({{0, 0}, {0.5, 4.0}, {1, -1}},
+                                            {{{1.0, 2.0, 0.3}}, {{-1.0, -1.5, 0.5}}, {{0, 0, 1}}});
+  const arma::uword n = 2 * kGradientBlockRows + 1234;
+  const auto sim = test::SimulateLinear(truth, n, 5);
+  Model model = truth;
+  arma::vec theta = PackModel(truth);
+  Rng rng(2);
+  for (auto& v : theta) v += 0.1 * rng.Normal();
+  UnpackModel(model, theta);
+  arma::mat r;
+  const double wholeLogLik = model.LogLikelihood(sim.View(), &r);
+  const arma::vec whole = CompleteDataGradient(model, sim.View(), r);
+  arma::vec blocked;
+  const double logLik = LogLikelihoodGradient(model, sim.View(), blocked);
+  EXPECT_NEAR(logLik, wholeLogLik, 1e-9 * std::abs(wholeLogLik));
+  ASSERT_EQ(blocked.n_elem, whole.n_elem);
+  EXPECT_LT(arma::abs(blocked - whole).max(), 1e-9 * (1.0 + arma::abs(whole).max()));
+  EXPECT_GT(arma::abs(whole).max(), 1.0);  // away from the optimum: the comparison is not of zeros
+  const arma::mat gateDesign = sim.x;  // equal values, another matrix
+  arma::vec separate;
+  LogLikelihoodGradient(model, Data(sim.y, sim.x, gateDesign), separate);
+  EXPECT_LT(arma::abs(separate - whole).max(), 1e-9 * (1.0 + arma::abs(whole).max()));
+}
+
 }  // namespace
 }  // namespace moest
