@@ -7,6 +7,7 @@
 #include "moest/column_view.hpp"
 #include "moest/io/number_text.hpp"
 #include "moest/model/packing.hpp"
+#include "moest/model/row_blocks.hpp"
 #include "moest/solver/information_columns.hpp"
 #include "moest/solver/standard_errors.hpp"
 
@@ -38,12 +39,29 @@ arma::mat CompleteInformation(const Model& model, const Data& data, double step,
     for (arma::uword j = at; j < at + size; ++j) owner[j] = k + 1;
     at += size;
   }
+  // The moving block's gradient at r held fixed; on large data summed over blocks of rows, so that the
+  // components' gradient workspaces are one block's size.
+  auto blockGradient = [&](const Model& probe, arma::uword j, const Data& rows, const arma::mat& weights, arma::vec& part) {
+    if (owner[j] == 0) {
+      probe.gate().GradLogJointWeights(rows, weights, part);
+    } else {
+      probe.expert(owner[j] - 1).GradLogDensity(rows, ColumnView(weights, owner[j] - 1), part);
+    }
+  };
+  const bool blocks = UsesRowBlocks(data);
   return NegativeDifferenceJacobian(model, step, threads, [&](const Model& probe, arma::uword j, arma::mat&) {
     arma::vec gradient(m, arma::fill::zeros), part;
-    if (owner[j] == 0) {
-      probe.gate().GradLogJointWeights(data, r, part);
+    if (!blocks) {
+      blockGradient(probe, j, data, r, part);
     } else {
-      probe.expert(owner[j] - 1).GradLogDensity(data, ColumnView(r, owner[j] - 1), part);
+      arma::mat weights;
+      ForEachRowBlock(data, [&](const Data& rows, arma::uword first, arma::uword last) {
+        weights = r.rows(first, last);
+        arma::vec piece;
+        blockGradient(probe, j, rows, weights, piece);
+        if (part.is_empty()) part = piece;
+        else if (!piece.is_empty()) part += piece;
+      });
     }
     if (!part.is_empty()) gradient.subvec(begin[owner[j]], begin[owner[j]] + part.n_elem - 1) = part;
     return gradient;

@@ -4,6 +4,7 @@
 
 #include "moest/column_view.hpp"
 #include "moest/errors.hpp"
+#include "moest/model/row_blocks.hpp"
 
 namespace moest {
 
@@ -78,30 +79,19 @@ arma::mat RowScores(const Model& model, const Data& data) {
 double LogLikelihoodGradient(const Model& model, const Data& data, arma::vec& gradient, arma::mat* buffer) {
   arma::mat local;
   arma::mat& r = buffer != nullptr ? *buffer : local;
-  const arma::uword n = data.N();
-  if (n <= 2 * kGradientBlockRows || data.group != nullptr) {
+  if (!UsesRowBlocks(data)) {
     const double logLik = model.LogLikelihood(data, &r);
     gradient = CompleteDataGradient(model, data, r);
     return logLik;
   }
-  // Both are sums over rows: on a large data set they are summed over blocks of rows (copied, with
-  // one copy when the gate's design is the experts'), so that neither the posterior nor the
-  // components' n-sized gradient workspaces exist whole. The information matrices call this 2m times.
-  const bool shared = &data.xGate == &data.xExpert;
-  arma::mat y, xExpert, xGate;
-  arma::vec offset;
+  // Both are sums over rows: on a large data set neither the posterior nor the components' n-sized
+  // gradient workspaces exist whole (the information matrices call this 2m times).
   double logLik = 0.0;
   gradient.zeros(PackModel(model).n_elem);
-  for (arma::uword first = 0; first < n; first += kGradientBlockRows) {
-    const arma::uword last = std::min(n, first + kGradientBlockRows) - 1;
-    y = data.y.rows(first, last);
-    xExpert = data.xExpert.rows(first, last);
-    if (!shared) xGate = data.xGate.rows(first, last);
-    if (data.offset != nullptr) offset = data.offset->subvec(first, last);
-    const Data block(y, xExpert, shared ? xExpert : xGate, nullptr, data.offset != nullptr ? &offset : nullptr);
+  ForEachRowBlock(data, [&](const Data& block, arma::uword, arma::uword) {
     logLik += model.LogLikelihood(block, &r);
     gradient += CompleteDataGradient(model, block, r);
-  }
+  });
   return logLik;
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <iostream>
 
+#include "moest/model/row_blocks.hpp"
 #include "test_support.hpp"
 
 namespace moest {
@@ -23,6 +24,23 @@ FitResult FitEm(const Model& prototype, const Data& data, double tolerance, Stop
 }
 
 // Well separated and exactly fitted: EM is linear, and its empirical rate is DLR's eigenvalue.
+TEST(Convergence, CompleteInformationOverRowBlocksIsTheSumOverRows) {
+  // On more than 2 * kRowBlock rows the complete-data information is summed block by block. It is a
+  // sum over rows, so it must equal the sum of the informations of the two halves (each small enough
+  // to be computed whole).
+  const Model truth = test::MakeLinearModel({{0, 0}, {0.5, 4.0}, {1, -1}},
+                                            {{{1.0, 2.0, 0.3}}, {{-1.0, -1.5, 0.5}}, {{0, 0, 1}}});
+  const arma::uword n = 2 * kRowBlock + 1234;
+  const auto sim = test::SimulateLinear(truth, n, 8);
+  const arma::uword half = n / 2;
+  const arma::mat y1 = sim.y.rows(0, half - 1), x1 = sim.x.rows(0, half - 1);
+  const arma::mat y2 = sim.y.rows(half, n - 1), x2 = sim.x.rows(half, n - 1);
+  const arma::mat whole = CompleteInformation(truth, sim.View());
+  const arma::mat halves = CompleteInformation(truth, Data(y1, x1, x1)) + CompleteInformation(truth, Data(y2, x2, x2));
+  EXPECT_GT(arma::abs(whole).max(), 100.0);
+  EXPECT_LT(arma::abs(whole - halves).max(), 1e-6 * arma::abs(whole).max());
+}
+
 TEST(Convergence, EmpiricalRateMatchesTheMissingInformationEigenvalue) {
   const Model truth = MakeLinearModel({{0, 0}, {0.3, 1.5}}, {{{1.0, 1.0, 0.5}}, {{-0.5, -1.0, 0.6}}});
   const test::SimulatedData sim = SimulateLinear(truth, 2000, 12);

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "moest/model/packing.hpp"
+#include "moest/model/row_blocks.hpp"
 #include "test_support.hpp"
 
 namespace moest {
@@ -41,12 +42,12 @@ TEST(Packing, LogLikelihoodGradientMatchesFiniteDifferences) {
 }
 
 TEST(Packing, LogLikelihoodGradientOverRowBlocksEqualsTheWholeSum) {
-  // Beyond 2 * kGradientBlockRows rows the gradient is summed block by block: the same numbers, in
+  // Beyond 2 * kRowBlock rows the gradient is summed block by block: the same numbers, in
   // another order. Checked against the whole-data sum of the per-row scores, with one shared design
   // and with separate expert and gate designs (the last block is short).
   const Model truth = test::MakeLinearModel({{0, 0}, {0.5, 4.0}, {1, -1}},
                                             {{{1.0, 2.0, 0.3}}, {{-1.0, -1.5, 0.5}}, {{0, 0, 1}}});
-  const arma::uword n = 2 * kGradientBlockRows + 1234;
+  const arma::uword n = 2 * kRowBlock + 1234;
   const auto sim = test::SimulateLinear(truth, n, 5);
   Model model = truth;
   arma::vec theta = PackModel(truth);

@@ -14,15 +14,12 @@ void UnpackModel(Model& model, const arma::vec& theta);
 /** A readable label for every entry of PackModel ("gate[2]", "expert 1[3]"). */
 std::vector<std::string> PackedLabels(const Model& model);
 
-/** Rows per block of LogLikelihoodGradient on large data. */
-constexpr arma::uword kGradientBlockRows = arma::uword(1) << 16;
-
 /**
  * The log-likelihood and its gradient in PackModel's coordinates. By Fisher's identity the gradient
  * is sum_ik r_ik d log g_ik + sum_ik r_ik d log f_ik at the posterior r, so every component's own
  * gradient contract suffices. `responsibilities`, if given, is the buffer for the posterior (reused by
- * callers that evaluate many gradients). Beyond 2 * kGradientBlockRows rows (and without groups) both
- * are summed over blocks of that many rows, so the buffer then holds one block's posterior.
+ * callers that evaluate many gradients). On large data (UsesRowBlocks) both are summed over blocks of
+ * rows, and the buffer then holds one block's posterior.
  */
 double LogLikelihoodGradient(const Model& model, const Data& data, arma::vec& gradient,
                              arma::mat* responsibilities = nullptr);
