@@ -14,13 +14,20 @@ namespace moest::kernels {
 #else
 #define MOEST_KERNEL
 #endif
+// The kernels' helpers are inlined into each clone, so that they are compiled for its instruction set
+// (a helper left out of line would run the baseline code inside the AVX2 kernel).
+#if defined(__GNUC__)
+#define MOEST_HELPER static inline __attribute__((always_inline))
+#else
+#define MOEST_HELPER static inline
+#endif
 
 // Rows are processed in blocks with stack buffers: n-sized temporaries cost more in page faults than
 // the arithmetic they hold.
 constexpr arma::uword kBlock = 512;
 
 // The maximum of each of `len` rows of the K columns (stride n) starting at `base`.
-static inline void RowMax(const double* base, arma::uword n, arma::uword K, arma::uword len, double* rowMax) {
+MOEST_HELPER void RowMax(const double* base, arma::uword n, arma::uword K, arma::uword len, double* rowMax) {
   for (arma::uword i = 0; i < len; ++i) rowMax[i] = base[i];
   for (arma::uword k = 1; k < K; ++k) {
     const double* col = base + k * n;
@@ -88,7 +95,7 @@ MOEST_KERNEL void Exp(const double* in, arma::uword n, double* out) {
 }
 
 // mu = x * beta for rows start..start+len-1, into a stack buffer.
-static void LinearPredictor(const arma::mat& x, const arma::vec& beta, arma::uword start, arma::uword len, double* mu) {
+MOEST_HELPER void LinearPredictor(const arma::mat& x, const arma::vec& beta, arma::uword start, arma::uword len, double* mu) {
   const double* x0 = x.colptr(0) + start;
   for (arma::uword i = 0; i < len; ++i) mu[i] = beta[0] * x0[i];
   for (arma::uword a = 1; a < x.n_cols; ++a) {
@@ -162,7 +169,7 @@ MOEST_KERNEL double WeightedSquaredResiduals(const arma::mat& x, const arma::vec
 
 // s_g = sum_i c_g[i] x_a[i] x_b[i] for G weight vectors at once: x_a and x_b are read once for all G.
 template <int G>
-static inline void WeightedProductSums(const double* xa, const double* xb, const double* const* c, arma::uword len,
+MOEST_HELPER void WeightedProductSums(const double* xa, const double* xb, const double* const* c, arma::uword len,
                                        double* s) {
   double acc[G] = {};
   for (arma::uword i = 0; i < len; ++i) {
@@ -177,7 +184,7 @@ static inline void WeightedProductSums(const double* xa, const double* xb, const
 // negHessian. `pairWeights` has room for K(K-1)/2 blocks of kBlock values: the Hessian block of
 // components (j, l), 1 <= j <= l < K, is sum_i c_jl(i) x_i x_i' with c_jl = t_i g_ij (delta_jl - g_il),
 // and every entry (a, b) of every block is summed in one pass over x_a, x_b.
-static inline void AccumulateGradientHessian(const arma::mat& x, const arma::mat& r, arma::uword start, arma::uword len,
+MOEST_HELPER void AccumulateGradientHessian(const arma::mat& x, const arma::mat& r, arma::uword start, arma::uword len,
                                              const double (*g)[kBlock], double* pairWeights, arma::mat& gradient,
                                              arma::mat* negHessian) {
   const arma::uword q = x.n_cols;
