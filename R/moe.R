@@ -244,10 +244,15 @@ moe_frame <- function(formula, data, na.action, categorical = FALSE, expert = "g
   }
   check_offset_columns(spec, data)
   # First without dropping anything, to find NaN and infinite values (NA is a missing value).
-  all_rows <- stats::model.frame(spec, data = data, na.action = stats::na.pass)
+  all_rows <- stats::model.frame(spec, data = data, na.action = stats::na.pass, drop.unused.levels = TRUE)
   check_finite_frame(all_rows)
   if (is.character(na.action)) na.action <- get(na.action, mode = "function")
-  frame <- stats::model.frame(spec, data = data, na.action = na.action, drop.unused.levels = TRUE)
+  # Without a missing value the standard actions keep every row: the frame is the one just built (a
+  # second model frame and na.omit's subsetting cost more than the fit of a large data set).
+  standard <- identical(na.action, stats::na.omit) || identical(na.action, stats::na.exclude) ||
+    identical(na.action, stats::na.fail)
+  frame <- if (standard && !anyNA(all_rows)) all_rows
+           else stats::model.frame(spec, data = data, na.action = na.action, drop.unused.levels = TRUE)
   response <- names(frame)[1L]
   classes <- if (categorical) categorical_response(stats::model.response(frame), response)
   y <- if (categorical) classes$codes
@@ -267,7 +272,8 @@ moe_frame <- function(formula, data, na.action, categorical = FALSE, expert = "g
     raw <- raw[-omitted, , drop = FALSE]
     rownames(raw) <- rownames(frame)  # (with no row dropped they agree already: setting them costs a check)
   }
-  list(formula = spec, model = frame, y = if (is.matrix(y)) y else stats::setNames(y, rownames(frame)),
+  list(formula = spec, model = frame,
+       y = if (is.matrix(y) || !is.null(names(y))) y else stats::setNames(y, rownames(frame)),
        x = list(expert = strip_design(expert), gate = strip_design(gate)), offset = offset,
        response = response, class_labels = classes$labels, data = raw, n_all = nrow(all_rows),
        terms = moe_terms(spec, stats::terms(frame)),
@@ -410,7 +416,8 @@ check_response <- function(y, name, expert = "gaussian") {
     stop(sprintf("the response '%s' is constant (every value is %s): there is nothing to fit",
                  name, format(y[1L])), call. = FALSE)
   }
-  as.numeric(y)
+  # A plain double vector is kept as it is, with its names (the row names); anything else is converted.
+  if (is.double(y) && identical(names(attributes(y)), "names")) y else as.numeric(y)
 }
 
 # A multivariate response (cbind(y1, y2, ...) for mvn experts) as an n x d numeric matrix with the

@@ -31,9 +31,9 @@ same "$work/m1.json" "$work/m2.json" && fit_same=identical || fit_same=DIFFERENT
 printf 'fit, n = %s, K = 3, 8 starts: 1 thread %.2f s, 2 threads %.2f s, speed-up %.2fx, model files %s\n' \
   "$n" "$t1" "$t2" "$(echo "$t1 / $t2" | bc -l)" "$fit_same"
 
-rates=(rates --preset softmax-exact --sizes 2000 4000 8000 16000 --replicates 32 --fitted-K 2 -q)
+rates=(rates --preset softmax-exact --sizes 4000 8000 16000 32000 64000 --replicates 32 --fitted-K 2 -q)
 r1=$(wall "$moest" "${rates[@]}" --threads 1 -o "$work/r1.csv")
 r2=$(wall "$moest" "${rates[@]}" --threads 2 -o "$work/r2.csv")
 cmp -s "$work/r1.csv" "$work/r2.csv" && rates_same=identical || rates_same=DIFFERENT
-printf 'rates, softmax-exact, 4 sizes x 32 replicates: 1 thread %.2f s, 2 threads %.2f s, speed-up %.2fx, CSV %s\n' \
+printf 'rates, softmax-exact, 5 sizes (4000..64000) x 32 replicates: 1 thread %.2f s, 2 threads %.2f s, speed-up %.2fx, CSV %s\n' \
   "$r1" "$r2" "$(echo "$r1 / $r2" | bc -l)" "$rates_same"
