@@ -179,13 +179,27 @@ MOEST_HELPER void WeightedProductSums(const double* xa, const double* xb, const 
   for (int g = 0; g < G; ++g) s[g] = acc[g];
 }
 
+// The Hessian's upper blocks, one per pair of non-reference components (j, l), 1 <= j <= l < K: the
+// block is sum_i c_jl(i) x_i x_i' with c_jl = t_i g_ij (delta_jl - g_il). Set up once per pass, with a
+// row of kBlock weights per pair.
+struct HessianPairs {
+  std::vector<std::pair<arma::uword, arma::uword>> blocks;
+  std::vector<double> storage;
+  std::vector<double*> weights;
+  explicit HessianPairs(arma::uword K) {
+    for (arma::uword j = 1; j < K; ++j) {
+      for (arma::uword l = j; l < K; ++l) blocks.emplace_back(j, l);
+    }
+    storage.resize(blocks.size() * kBlock);
+    for (std::size_t m = 0; m < blocks.size(); ++m) weights.push_back(storage.data() + m * kBlock);
+  }
+};
+
 // The gradient and negative Hessian contributions of rows start..start+len-1, given their weights
-// g (K rows of kBlock) and the responsibilities r. Accumulates into gradient and the upper triangle of
-// negHessian. `pairWeights` has room for K(K-1)/2 blocks of kBlock values: the Hessian block of
-// components (j, l), 1 <= j <= l < K, is sum_i c_jl(i) x_i x_i' with c_jl = t_i g_ij (delta_jl - g_il),
-// and every entry (a, b) of every block is summed in one pass over x_a, x_b.
+// g (K rows of kBlock) and the responsibilities r. Accumulates into gradient and, when `pairs` is
+// given, the upper triangle of negHessian: every entry (a, b) of every block in one pass over x_a, x_b.
 MOEST_HELPER void AccumulateGradientHessian(const arma::mat& x, const arma::mat& r, arma::uword start, arma::uword len,
-                                             const double (*g)[kBlock], double* pairWeights, arma::mat& gradient,
+                                             const double (*g)[kBlock], HessianPairs* pairs, arma::mat& gradient,
                                              arma::mat* negHessian) {
   const arma::uword q = x.n_cols;
   const arma::uword K = r.n_cols;
@@ -207,20 +221,16 @@ MOEST_HELPER void AccumulateGradientHessian(const arma::mat& x, const arma::mat&
       gradient(a, j - 1) += s;
     }
   }
-  if (negHessian == nullptr) return;
-  constexpr arma::uword kGroup = 4;
-  std::vector<const double*> weights;
-  std::vector<std::pair<arma::uword, arma::uword>> blocks;
-  for (arma::uword j = 1; j < K; ++j) {
-    for (arma::uword l = j; l < K; ++l) {
-      double* c = pairWeights + blocks.size() * kBlock;
-      const double* gj = g[j];
-      const double* gl = g[l];
-      const double delta = j == l ? 1.0 : 0.0;
-      for (arma::uword i = 0; i < len; ++i) c[i] = rowTotal[i] * gj[i] * (delta - gl[i]);
-      weights.push_back(c);
-      blocks.emplace_back(j, l);
-    }
+  if (pairs == nullptr || negHessian == nullptr) return;
+  constexpr std::size_t kGroup = 4;
+  const auto& blocks = pairs->blocks;
+  for (std::size_t m = 0; m < blocks.size(); ++m) {
+    const auto [j, l] = blocks[m];
+    double* c = pairs->weights[m];
+    const double* gj = g[j];
+    const double* gl = g[l];
+    const double delta = j == l ? 1.0 : 0.0;
+    for (arma::uword i = 0; i < len; ++i) c[i] = rowTotal[i] * gj[i] * (delta - gl[i]);
   }
   double sums[kGroup];
   for (arma::uword a = 0; a < q; ++a) {
@@ -229,7 +239,7 @@ MOEST_HELPER void AccumulateGradientHessian(const arma::mat& x, const arma::mat&
       const double* xb = x.colptr(b) + start;
       for (std::size_t first = 0; first < blocks.size(); first += kGroup) {
         const std::size_t count = std::min<std::size_t>(kGroup, blocks.size() - first);
-        const double* const* c = weights.data() + first;
+        const double* const* c = pairs->weights.data() + first;
         switch (count) {
           case 4: WeightedProductSums<4>(xa, xb, c, len, sums); break;
           case 3: WeightedProductSums<3>(xa, xb, c, len, sums); break;
@@ -266,7 +276,7 @@ MOEST_KERNEL double SoftmaxEvaluate(const arma::mat& x, const arma::mat& w, cons
   double stackWeights[kStackComponents][kBlock];
   std::vector<double> heapWeights(K > kStackComponents ? K * kBlock : 0);
   auto weights = reinterpret_cast<double(*)[kBlock]>(K > kStackComponents ? heapWeights.data() : &stackWeights[0][0]);
-  std::vector<double> pairWeights(hessian ? K * (K - 1) / 2 * kBlock : 0);
+  HessianPairs pairs(hessian ? K : 1);
   double rowMax[kBlock], sum[kBlock];
   double objective = 0.0;
   for (arma::uword start = 0; start < n; start += kBlock) {
@@ -309,7 +319,7 @@ MOEST_KERNEL double SoftmaxEvaluate(const arma::mat& x, const arma::mat& w, cons
       }
     }
     if (derivatives) {
-      AccumulateGradientHessian(x, r, start, len, weights, pairWeights.data(), *gradient, hessian ? negHessian : nullptr);
+      AccumulateGradientHessian(x, r, start, len, weights, hessian ? &pairs : nullptr, *gradient, negHessian);
     }
   }
   if (hessian) *negHessian = arma::symmatu(*negHessian);
@@ -343,14 +353,14 @@ MOEST_KERNEL void SoftmaxGradientHessian(const arma::mat& x, const arma::mat& lo
   double stackWeights[kStackComponents][kBlock];
   std::vector<double> heapWeights(K > kStackComponents ? K * kBlock : 0);
   auto weights = reinterpret_cast<double(*)[kBlock]>(K > kStackComponents ? heapWeights.data() : &stackWeights[0][0]);
-  std::vector<double> pairWeights(K * (K - 1) / 2 * kBlock);
+  HessianPairs pairs(K);
   for (arma::uword start = 0; start < n; start += kBlock) {
     const arma::uword len = std::min(kBlock, n - start);
     for (arma::uword k = 0; k < K; ++k) {
       const double* lp = logG.colptr(k) + start;
       for (arma::uword i = 0; i < len; ++i) weights[k][i] = std::exp(lp[i]);
     }
-    AccumulateGradientHessian(x, r, start, len, weights, pairWeights.data(), gradient, &negHessian);
+    AccumulateGradientHessian(x, r, start, len, weights, &pairs, gradient, &negHessian);
   }
   negHessian = arma::symmatu(negHessian);
 }
