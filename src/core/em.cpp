@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "moest/column_view.hpp"
+#include "moest/expert/gaussian.hpp"
 #include "moest/model/packing.hpp"
 #include "moest/solver/em_variants.hpp"
 #include "moest/solver/fixed_blocks.hpp"
@@ -36,8 +37,12 @@ double AbsoluteVarianceFloor(const Data& data, const EmOptions& options) {
 StepReport MStep(Model& model, const Data& data, const arma::mat& r) {
   StepReport report = model.gate().FitResponsibilities(data, r);
   if (!report.note.empty()) report.note = "gate: " + report.note;
+  // Gaussian experts on one design share one pass over the rows; any other model fits its experts
+  // one at a time.
+  std::vector<StepReport> joint;
+  const bool together = FitGaussianExpertsJointly(model, data, r, joint);
   for (arma::uword k = 0; k < model.K(); ++k) {
-    StepReport expertReport = model.expert(k).FitWeighted(data, ColumnView(r, k));
+    StepReport expertReport = together ? joint[k] : model.expert(k).FitWeighted(data, ColumnView(r, k));
     if (!expertReport.note.empty()) {
       expertReport.note = "expert " + std::to_string(k + 1) + ": " + expertReport.note;
     }

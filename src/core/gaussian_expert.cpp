@@ -1,10 +1,12 @@
 #include "moest/expert/gaussian.hpp"
 
 #include <cmath>
+#include <typeinfo>
 
 #include "moest/errors.hpp"
 #include "moest/expert/weighted_fit.hpp"
 #include "moest/model/kernels.hpp"
+#include "moest/model/model.hpp"
 
 namespace moest {
 
@@ -20,19 +22,49 @@ void GaussianExpert::LogDensity(const Data& data, arma::vec& out) const {
                               1.0 / sigma_, out.memptr());
 }
 
+namespace {
+
+// The weighted residual sum of squares from the cross products, y'Wy - 2 b'X'Wy + b'X'WX b, which saves
+// a pass over the data. It cancels when the residuals are small against y: its rounding error is about
+// eps * y'Wy / rss relative, so below rss = 1e-3 y'Wy the exact pass over the rows is taken instead.
+double ResidualSumOfSquares(const arma::mat& xtwx, const arma::vec& xtwy, double ytwy, const arma::vec& beta,
+                            const Data& data, const double* weights) {
+  const double rss = ytwy - 2.0 * arma::dot(beta, xtwy) + arma::as_scalar(beta.t() * xtwx * beta);
+  if (rss >= 1e-3 * ytwy) return rss;
+  return kernels::WeightedSquaredResiduals(data.xExpert, beta, data.y.colptr(0), weights);
+}
+
+}  // namespace
+
 StepReport GaussianExpert::FitWeighted(const Data& data, const arma::vec& weights) {
   arma::mat xtwx;
   arma::vec xtwy;
   double ytwy = 0.0;
   kernels::WeightedCrossProducts(data.xExpert, weights.memptr(), data.y.colptr(0), xtwx, xtwy, &ytwy);
   return FitCrossProducts(xtwx, xtwy, arma::accu(weights), data.N(), [&](const arma::vec& beta) {
-    // The weighted residual sum of squares from the cross products, y'Wy - 2 b'X'Wy + b'X'WX b, saves
-    // a pass over the data. It cancels when the residuals are small against y: its rounding error is
-    // about eps * y'Wy / rss relative, so below rss = 1e-3 y'Wy the exact pass is taken instead.
-    const double rss = ytwy - 2.0 * arma::dot(beta, xtwy) + arma::as_scalar(beta.t() * xtwx * beta);
-    if (rss >= 1e-3 * ytwy) return rss;
-    return kernels::WeightedSquaredResiduals(data.xExpert, beta, data.y.colptr(0), weights.memptr());
+    return ResidualSumOfSquares(xtwx, xtwy, ytwy, beta, data, weights.memptr());
   });
+}
+
+bool FitGaussianExpertsJointly(Model& model, const Data& data, const arma::mat& r, std::vector<StepReport>& reports) {
+  if (data.y.n_cols != 1 || r.n_cols != model.K()) return false;
+  for (arma::uword k = 0; k < model.K(); ++k) {
+    if (typeid(model.expert(k)) != typeid(GaussianExpert)) return false;
+  }
+  arma::cube xtwx;
+  arma::mat xtwy;
+  arma::vec ytwy, totals;
+  kernels::JointWeightedCrossProducts(data.xExpert, r, data.y.colptr(0), xtwx, xtwy, ytwy, totals);
+  reports.assign(model.K(), StepReport());
+  for (arma::uword k = 0; k < model.K(); ++k) {
+    auto& expert = static_cast<GaussianExpert&>(model.expert(k));
+    const arma::mat& a = xtwx.slice(k);
+    const arma::vec b = xtwy.col(k);
+    reports[k] = expert.FitCrossProducts(a, b, totals[k], data.N(), [&](const arma::vec& beta) {
+      return ResidualSumOfSquares(a, b, ytwy[k], beta, data, r.colptr(k));
+    });
+  }
+  return true;
 }
 
 StepReport GaussianExpert::FitCrossProducts(const arma::mat& xtwx, const arma::vec& xtwy, double total,

@@ -179,20 +179,35 @@ MOEST_HELPER void WeightedProductSums(const double* xa, const double* xb, const 
   for (int g = 0; g < G; ++g) s[g] = acc[g];
 }
 
+// s_m = sum_i c_m[i] x_a[i] x_b[i] for `count` weight vectors, four at a time.
+MOEST_HELPER void WeightedProductSumsAll(const double* xa, const double* xb, const double* const* c, std::size_t count,
+                                         arma::uword len, double* s) {
+  for (std::size_t first = 0; first < count; first += 4) {
+    switch (std::min<std::size_t>(4, count - first)) {
+      case 4: WeightedProductSums<4>(xa, xb, c + first, len, s + first); break;
+      case 3: WeightedProductSums<3>(xa, xb, c + first, len, s + first); break;
+      case 2: WeightedProductSums<2>(xa, xb, c + first, len, s + first); break;
+      default: WeightedProductSums<1>(xa, xb, c + first, len, s + first); break;
+    }
+  }
+}
+
 // The Hessian's upper blocks, one per pair of non-reference components (j, l), 1 <= j <= l < K: the
 // block is sum_i c_jl(i) x_i x_i' with c_jl = t_i g_ij (delta_jl - g_il). Set up once per pass, with a
 // row of kBlock weights per pair.
 struct HessianPairs {
   std::vector<std::pair<arma::uword, arma::uword>> blocks;
   std::vector<double> storage;
-  std::vector<double*> weights;
+  std::vector<const double*> weights;
   explicit HessianPairs(arma::uword K) {
     for (arma::uword j = 1; j < K; ++j) {
       for (arma::uword l = j; l < K; ++l) blocks.emplace_back(j, l);
     }
     storage.resize(blocks.size() * kBlock);
     for (std::size_t m = 0; m < blocks.size(); ++m) weights.push_back(storage.data() + m * kBlock);
+    sums.resize(blocks.size());
   }
+  std::vector<double> sums;  // one entry (a, b) of every block
 };
 
 // The gradient and negative Hessian contributions of rows start..start+len-1, given their weights
@@ -222,38 +237,29 @@ MOEST_HELPER void AccumulateGradientHessian(const arma::mat& x, const arma::mat&
     }
   }
   if (pairs == nullptr || negHessian == nullptr) return;
-  constexpr std::size_t kGroup = 4;
   const auto& blocks = pairs->blocks;
   for (std::size_t m = 0; m < blocks.size(); ++m) {
     const auto [j, l] = blocks[m];
-    double* c = pairs->weights[m];
+    double* c = pairs->storage.data() + m * kBlock;
     const double* gj = g[j];
     const double* gl = g[l];
     const double delta = j == l ? 1.0 : 0.0;
     for (arma::uword i = 0; i < len; ++i) c[i] = rowTotal[i] * gj[i] * (delta - gl[i]);
   }
-  double sums[kGroup];
+  std::vector<double>& sums = pairs->sums;
+  const double* const* c = pairs->weights.data();
   for (arma::uword a = 0; a < q; ++a) {
     const double* xa = x.colptr(a) + start;
     for (arma::uword b = a; b < q; ++b) {
       const double* xb = x.colptr(b) + start;
-      for (std::size_t first = 0; first < blocks.size(); first += kGroup) {
-        const std::size_t count = std::min<std::size_t>(kGroup, blocks.size() - first);
-        const double* const* c = pairs->weights.data() + first;
-        switch (count) {
-          case 4: WeightedProductSums<4>(xa, xb, c, len, sums); break;
-          case 3: WeightedProductSums<3>(xa, xb, c, len, sums); break;
-          case 2: WeightedProductSums<2>(xa, xb, c, len, sums); break;
-          default: WeightedProductSums<1>(xa, xb, c, len, sums); break;
-        }
-        for (std::size_t m = 0; m < count; ++m) {
-          const auto [j, l] = blocks[first + m];
-          const arma::uword row = (j - 1) * q, col = (l - 1) * q;
-          (*negHessian)(row + a, col + b) += sums[m];
-          // An off-diagonal block is not symmetric as a matrix, but its (a, b) and (b, a) entries are
-          // the same sum; a diagonal block needs its upper triangle only.
-          if (j != l && a != b) (*negHessian)(row + b, col + a) += sums[m];
-        }
+      WeightedProductSumsAll(xa, xb, c, blocks.size(), len, sums.data());
+      for (std::size_t m = 0; m < blocks.size(); ++m) {
+        const auto [j, l] = blocks[m];
+        const arma::uword row = (j - 1) * q, col = (l - 1) * q;
+        (*negHessian)(row + a, col + b) += sums[m];
+        // An off-diagonal block is not symmetric as a matrix, but its (a, b) and (b, a) entries are
+        // the same sum; a diagonal block needs its upper triangle only.
+        if (j != l && a != b) (*negHessian)(row + b, col + a) += sums[m];
       }
     }
   }
@@ -363,6 +369,39 @@ MOEST_KERNEL void SoftmaxGradientHessian(const arma::mat& x, const arma::mat& lo
     AccumulateGradientHessian(x, r, start, len, weights, &pairs, gradient, &negHessian);
   }
   negHessian = arma::symmatu(negHessian);
+}
+
+MOEST_KERNEL void JointWeightedCrossProducts(const arma::mat& x, const arma::mat& w, const double* y, arma::cube& xtwx,
+                                             arma::mat& xtwy, arma::vec& ytwy, arma::vec& totals) {
+  const arma::uword n = x.n_rows;
+  const arma::uword p = x.n_cols;
+  const arma::uword K = w.n_cols;
+  xtwx.zeros(p, p, K);
+  xtwy.zeros(p, K);
+  ytwy.zeros(K);
+  totals.zeros(K);
+  std::vector<const double*> c(K);
+  std::vector<double> sums(K);
+  std::vector<double> ones(kBlock, 1.0);
+  for (arma::uword start = 0; start < n; start += kBlock) {
+    const arma::uword len = std::min(kBlock, n - start);
+    for (arma::uword k = 0; k < K; ++k) c[k] = w.colptr(k) + start;
+    const double* yb = y + start;
+    WeightedProductSumsAll(ones.data(), ones.data(), c.data(), K, len, sums.data());
+    for (arma::uword k = 0; k < K; ++k) totals[k] += sums[k];
+    WeightedProductSumsAll(yb, yb, c.data(), K, len, sums.data());
+    for (arma::uword k = 0; k < K; ++k) ytwy[k] += sums[k];
+    for (arma::uword a = 0; a < p; ++a) {
+      const double* xa = x.colptr(a) + start;
+      WeightedProductSumsAll(xa, yb, c.data(), K, len, sums.data());
+      for (arma::uword k = 0; k < K; ++k) xtwy(a, k) += sums[k];
+      for (arma::uword b = a; b < p; ++b) {
+        WeightedProductSumsAll(xa, x.colptr(b) + start, c.data(), K, len, sums.data());
+        for (arma::uword k = 0; k < K; ++k) xtwx(a, b, k) += sums[k];
+      }
+    }
+  }
+  for (arma::uword k = 0; k < K; ++k) xtwx.slice(k) = arma::symmatu(xtwx.slice(k));
 }
 
 }  // namespace moest::kernels

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <vector>
 
 #include "moest/expert/expert.hpp"
 #include "moest/scratch.hpp"
@@ -48,5 +49,15 @@ class GaussianExpert : public Expert {
   };
   mutable Scratch<GradientBuffers> gradient_;  // GradLogDensity's n-vectors, kept between calls
 };
+
+class Model;
+
+/**
+ * The M-step of every expert of `model` at once when they are all Gaussian on a one-column response:
+ * their K weighted cross products come from one pass over the rows (JointWeightedCrossProducts), then
+ * each expert solves its own normal equations as FitWeighted would. `reports` receives one report per
+ * expert. Returns false, changing nothing, for any other model.
+ */
+bool FitGaussianExpertsJointly(Model& model, const Data& data, const arma::mat& r, std::vector<StepReport>& reports);
 
 }  // namespace moest

@@ -31,6 +31,14 @@ void GaussianLogDensity(const arma::mat& x, const arma::vec& beta, const double*
 void WeightedCrossProducts(const arma::mat& x, const double* w, const double* y, arma::mat& xtwx, arma::vec& xtwy,
                            double* ytwy = nullptr);
 
+/**
+ * The weighted cross products of K weight columns `w` (n x K) on one design at once: slice k of
+ * `xtwx` is X'W_kX, column k of `xtwy` X'W_ky, and ytwy(k), totals(k) are y'W_ky and sum_i w_ik. Each
+ * product x_a x_b is formed once for all K weights.
+ */
+void JointWeightedCrossProducts(const arma::mat& x, const arma::mat& w, const double* y, arma::cube& xtwx,
+                                arma::mat& xtwy, arma::vec& ytwy, arma::vec& totals);
+
 /** sum_i w_i (y_i - x_i'beta)^2. */
 double WeightedSquaredResiduals(const arma::mat& x, const arma::vec& beta, const double* y, const double* w);
 
