@@ -7,6 +7,19 @@
 namespace moest {
 namespace {
 
+Model ThreeExperts() {
+  return test::MakeLinearModel({{0, 0}, {0.5, 4.0}, {1, -1}},
+                               {{{1.0, 2.0, 0.3}}, {{-1.0, -1.5, 0.5}}, {{0, 0, 1}}});
+}
+
+// The model's parameters with normal noise of sd `scale` added (a point away from the optimum).
+arma::vec Perturbed(const Model& model, double scale, std::uint64_t seed) {
+  arma::vec theta = PackModel(model);
+  Rng rng(seed);
+  for (auto& v : theta) v += scale * rng.Normal();
+  return theta;
+}
+
 TEST(Packing, RoundTripsAndLabelsEveryEntry) {
   const Model truth = test::MakeLinearModel({{0, 0}, {0.5, 4.0}, {1, -1}},
                                             {{{1.0, 2.0, 0.3}}, {{-1.0, -1.5, 0.5}}, {{0, 0, 1}}});
@@ -20,14 +33,11 @@ TEST(Packing, RoundTripsAndLabelsEveryEntry) {
 }
 
 TEST(Packing, LogLikelihoodGradientMatchesFiniteDifferences) {
-  const Model truth = test::MakeLinearModel({{0, 0}, {0.5, 4.0}, {1, -1}},
-                                            {{{1.0, 2.0, 0.3}}, {{-1.0, -1.5, 0.5}}, {{0, 0, 1}}});
+  const Model truth = ThreeExperts();
   const auto sim = test::SimulateLinear(truth, 300, 12);
   // A point away from the optimum, so that the gradient is not near zero.
+  const arma::vec theta = Perturbed(truth, 0.2, 1);
   Model model = truth;
-  arma::vec theta = PackModel(truth);
-  Rng rng(1);
-  for (auto& v : theta) v += 0.2 * rng.Normal();
   UnpackModel(model, theta);
   arma::vec analytic;
   const double logLik = LogLikelihoodGradient(model, sim.View(), analytic);
@@ -45,15 +55,11 @@ TEST(Packing, LogLikelihoodGradientOverRowBlocksEqualsTheWholeSum) {
   // Beyond 2 * kRowBlock rows the gradient is summed block by block: the same numbers, in
   // another order. Checked against the whole-data sum of the per-row scores, with one shared design
   // and with separate expert and gate designs (the last block is short).
-  const Model truth = test::MakeLinearModel({{0, 0}, {0.5, 4.0}, {1, -1}},
-                                            {{{1.0, 2.0, 0.3}}, {{-1.0, -1.5, 0.5}}, {{0, 0, 1}}});
+  const Model truth = ThreeExperts();
   const arma::uword n = 2 * kRowBlock + 1234;
   const auto sim = test::SimulateLinear(truth, n, 5);
   Model model = truth;
-  arma::vec theta = PackModel(truth);
-  Rng rng(2);
-  for (auto& v : theta) v += 0.1 * rng.Normal();
-  UnpackModel(model, theta);
+  UnpackModel(model, Perturbed(truth, 0.1, 2));
   arma::mat r;
   const double wholeLogLik = model.LogLikelihood(sim.View(), &r);
   const arma::vec whole = CompleteDataGradient(model, sim.View(), r);
