@@ -1,6 +1,6 @@
 // Armadillo's memory comes from here (moest/arma.hpp installs these two functions before it includes
 // Armadillo; the R package's Makevars force-includes this header into every translation unit, so the
-// generated RcppExports.cpp agrees).
+// package's generated glue code agrees).
 //
 // Why: an n x K buffer of a large fit is touched for the first time on every start, and on this kind of
 // virtual machine a 4 KiB page fault costs ~25 us, more than the arithmetic on the page. Blocks of 2 MiB

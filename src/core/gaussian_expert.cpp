@@ -24,26 +24,36 @@ void GaussianExpert::LogDensity(const Data& data, arma::vec& out) const {
 
 namespace {
 
-// The weighted residual sum of squares from the cross products, y'Wy - 2 b'X'Wy + b'X'WX b, which saves
-// a pass over the data. It cancels when the residuals are small against y: its rounding error is about
-// eps * y'Wy / rss relative, so below rss = 1e-3 y'Wy the exact pass over the rows is taken instead.
-double ResidualSumOfSquares(const arma::mat& xtwx, const arma::vec& xtwy, double ytwy, const arma::vec& beta,
-                            const Data& data, const double* weights) {
-  const double rss = ytwy - 2.0 * arma::dot(beta, xtwy) + arma::as_scalar(beta.t() * xtwx * beta);
-  if (rss >= 1e-3 * ytwy) return rss;
-  return kernels::WeightedSquaredResiduals(data.xExpert, beta, data.y.colptr(0), weights);
+// The weighted cross products of the columns of `w` (n x K weights) on the expert design.
+struct CrossProducts {
+  arma::cube xtwx;
+  arma::mat xtwy;
+  arma::vec ytwy, totals;
+  CrossProducts(const Data& data, const arma::mat& w) {
+    kernels::JointWeightedCrossProducts(data.xExpert, w, data.y.colptr(0), xtwx, xtwy, ytwy, totals);
+  }
+};
+
+// The M-step of `expert` from weight column k of `sums`. The weighted residual sum of squares comes from
+// the cross products, y'Wy - 2 b'X'Wy + b'X'WX b, which saves a pass over the data. It cancels when the
+// residuals are small against y: its rounding error is about eps * y'Wy / rss relative, so below
+// rss = 1e-3 y'Wy the exact pass over the rows is taken instead.
+StepReport FitColumn(GaussianExpert& expert, const Data& data, const CrossProducts& sums, arma::uword k,
+                     const double* weights) {
+  const arma::mat& xtwx = sums.xtwx.slice(k);
+  const arma::vec xtwy = sums.xtwy.col(k);
+  const double ytwy = sums.ytwy[k];
+  return expert.FitCrossProducts(xtwx, xtwy, sums.totals[k], data.N(), [&](const arma::vec& beta) {
+    const double rss = ytwy - 2.0 * arma::dot(beta, xtwy) + arma::as_scalar(beta.t() * xtwx * beta);
+    if (rss >= 1e-3 * ytwy) return rss;
+    return kernels::WeightedSquaredResiduals(data.xExpert, beta, data.y.colptr(0), weights);
+  });
 }
 
 }  // namespace
 
 StepReport GaussianExpert::FitWeighted(const Data& data, const arma::vec& weights) {
-  arma::mat xtwx;
-  arma::vec xtwy;
-  double ytwy = 0.0;
-  kernels::WeightedCrossProducts(data.xExpert, weights.memptr(), data.y.colptr(0), xtwx, xtwy, &ytwy);
-  return FitCrossProducts(xtwx, xtwy, arma::accu(weights), data.N(), [&](const arma::vec& beta) {
-    return ResidualSumOfSquares(xtwx, xtwy, ytwy, beta, data, weights.memptr());
-  });
+  return FitColumn(*this, data, CrossProducts(data, weights), 0, weights.memptr());
 }
 
 bool FitGaussianExpertsJointly(Model& model, const Data& data, const arma::mat& r, std::vector<StepReport>& reports) {
@@ -51,18 +61,10 @@ bool FitGaussianExpertsJointly(Model& model, const Data& data, const arma::mat& 
   for (arma::uword k = 0; k < model.K(); ++k) {
     if (typeid(model.expert(k)) != typeid(GaussianExpert)) return false;
   }
-  arma::cube xtwx;
-  arma::mat xtwy;
-  arma::vec ytwy, totals;
-  kernels::JointWeightedCrossProducts(data.xExpert, r, data.y.colptr(0), xtwx, xtwy, ytwy, totals);
+  const CrossProducts sums(data, r);
   reports.assign(model.K(), StepReport());
   for (arma::uword k = 0; k < model.K(); ++k) {
-    auto& expert = static_cast<GaussianExpert&>(model.expert(k));
-    const arma::mat& a = xtwx.slice(k);
-    const arma::vec b = xtwy.col(k);
-    reports[k] = expert.FitCrossProducts(a, b, totals[k], data.N(), [&](const arma::vec& beta) {
-      return ResidualSumOfSquares(a, b, ytwy[k], beta, data, r.colptr(k));
-    });
+    reports[k] = FitColumn(static_cast<GaussianExpert&>(model.expert(k)), data, sums, k, r.colptr(k));
   }
   return true;
 }

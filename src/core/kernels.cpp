@@ -119,19 +119,14 @@ MOEST_KERNEL void GaussianLogDensity(const arma::mat& x, const arma::vec& beta, 
   }
 }
 
-MOEST_KERNEL void WeightedCrossProducts(const arma::mat& x, const double* w, const double* y, arma::mat& xtwx, arma::vec& xtwy,
-                                        double* ytwy) {
+MOEST_KERNEL void WeightedCrossProducts(const arma::mat& x, const double* w, const double* y, arma::mat& xtwx, arma::vec& xtwy) {
   const arma::uword n = x.n_rows;
   const arma::uword p = x.n_cols;
   xtwx.zeros(p, p);
   xtwy.zeros(p);
   double wa[kBlock];
-  double syy = 0.0;
   for (arma::uword start = 0; start < n; start += kBlock) {
     const arma::uword len = std::min(kBlock, n - start);
-    if (ytwy != nullptr) {
-      for (arma::uword i = 0; i < len; ++i) syy += w[start + i] * y[start + i] * y[start + i];
-    }
     for (arma::uword a = 0; a < p; ++a) {
       const double* xa = x.colptr(a) + start;
       double sy = 0.0;
@@ -149,7 +144,6 @@ MOEST_KERNEL void WeightedCrossProducts(const arma::mat& x, const double* w, con
     }
   }
   xtwx = arma::symmatu(xtwx);
-  if (ytwy != nullptr) *ytwy = syy;
 }
 
 MOEST_KERNEL double WeightedSquaredResiduals(const arma::mat& x, const arma::vec& beta, const double* y, const double* w) {
@@ -382,13 +376,15 @@ MOEST_KERNEL void JointWeightedCrossProducts(const arma::mat& x, const arma::mat
   totals.zeros(K);
   std::vector<const double*> c(K);
   std::vector<double> sums(K);
-  std::vector<double> ones(kBlock, 1.0);
   for (arma::uword start = 0; start < n; start += kBlock) {
     const arma::uword len = std::min(kBlock, n - start);
-    for (arma::uword k = 0; k < K; ++k) c[k] = w.colptr(k) + start;
+    for (arma::uword k = 0; k < K; ++k) {
+      c[k] = w.colptr(k) + start;
+      double total = 0.0;
+      for (arma::uword i = 0; i < len; ++i) total += c[k][i];
+      totals[k] += total;
+    }
     const double* yb = y + start;
-    WeightedProductSumsAll(ones.data(), ones.data(), c.data(), K, len, sums.data());
-    for (arma::uword k = 0; k < K; ++k) totals[k] += sums[k];
     WeightedProductSumsAll(yb, yb, c.data(), K, len, sums.data());
     for (arma::uword k = 0; k < K; ++k) ytwy[k] += sums[k];
     for (arma::uword a = 0; a < p; ++a) {

@@ -33,25 +33,28 @@ StepReport SoftmaxNewton(arma::mat& w, SoftmaxNewtonPoint point, const SoftmaxEv
   bool converged = false;
   bool accepted = false;  // `point` is an accepted trial (not the start)
   for (int it = 0; it < maxNewton; ++it) {
-    const arma::vec g = arma::vectorise(point.gradient);
     const double tolerance = newtonTolerance * (std::abs(point.objective) + 1.0);
+    // The Newton decrement g'H^-1 g / 2 (H from the current factor) predicts the gain of a full step;
+    // when it is negligible the step is taken without a line search (no pass over the data).
+    arma::vec direction;
+    auto stepIfNegligible = [&]() {
+      const arma::vec g = arma::vectorise(point.gradient);
+      direction = SolveFactored(upper, g);
+      if (0.5 * arma::dot(g, direction) > tolerance) return false;
+      w.cols(1, K - 1) += arma::reshape(direction, q, K - 1);
+      return true;
+    };
     if (accepted) {
       // At an accepted trial point the previous factor measures the decrement first (also when the
-      // evaluator formed the point's Hessian: the steps must not depend on it). The Newton decrement
-      // g'H^-1 g / 2 predicts the gain of a full step; when it is negligible the step is taken without
-      // a line search (no pass over the data) and the loop ends.
-      const arma::vec direction = SolveFactored(upper, g);
-      if (0.5 * arma::dot(g, direction) <= tolerance) {
-        w.cols(1, K - 1) += arma::reshape(direction, q, K - 1);
+      // evaluator formed the point's Hessian: the steps must not depend on it).
+      if (stepIfNegligible()) {
         converged = true;
         break;
       }
       if (point.negHessian.is_empty()) point = evaluate(w, true);
     }
     if (!FactorCurvature(point.negHessian, upper)) break;  // keep the current coefficients
-    const arma::vec direction = SolveFactored(upper, arma::vectorise(point.gradient));
-    if (0.5 * arma::dot(arma::vectorise(point.gradient), direction) <= tolerance) {
-      w.cols(1, K - 1) += arma::reshape(direction, q, K - 1);
+    if (stepIfNegligible()) {
       converged = true;
       break;
     }

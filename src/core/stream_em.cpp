@@ -146,8 +146,9 @@ PassSums Pass(Model& model, ChunkedData& data, const Shape& shape, Reducer& redu
   const GaussianDensityGate* density = shape.density ? AsDensity(model.gate()) : nullptr;
 
   ChunkDesign chunk;
-  arma::mat r, logG, gradient, negHessian, xtwx;
-  arma::vec xtwy, residual;
+  arma::mat r, logG, gradient, negHessian, xtwy;
+  arma::cube xtwx;
+  arma::vec ytwy, totals, residual;
   data.Rewind();
   while (data.Next(chunk)) {
     const Data rows(chunk.y, chunk.xExpert, chunk.xGate);
@@ -156,15 +157,15 @@ PassSums Pass(Model& model, ChunkedData& data, const Shape& shape, Reducer& redu
       if (r[i] > 0.0) sums.scalars[1] -= r[i] * std::log(r[i]);  // as ComputeCriteria
     }
     sums.scalars[3] += chunk.y.n_rows;
+    kernels::JointWeightedCrossProducts(chunk.xExpert, r, chunk.y.colptr(0), xtwx, xtwy, ytwy, totals);
+    sums.xtwx += xtwx;
+    sums.xtwy += xtwy;
+    sums.expertTotal += totals.t();
     for (arma::uword k = 0; k < K; ++k) {
       const auto& expert = static_cast<const GaussianExpert&>(model.expert(k));
-      kernels::WeightedCrossProducts(chunk.xExpert, r.colptr(k), chunk.y.colptr(0), xtwx, xtwy);
-      sums.xtwx.slice(k) += xtwx;
-      sums.xtwy.col(k) += xtwy;
       residual = chunk.y.col(0) - chunk.xExpert * expert.Coefficients();
       sums.xtwe.col(k) += chunk.xExpert.t() * (r.col(k) % residual);
       sums.ewe[k] += arma::dot(r.col(k), arma::square(residual));
-      sums.expertTotal[k] += arma::accu(r.col(k));
     }
     if (softmax != nullptr && K > 1) {
       sums.gate.objective += kernels::SoftmaxEvaluate(chunk.xGate, softmax->Coefficients(), r, logG, &gradient,

@@ -41,9 +41,7 @@ TEST(GaussianExpert, LogDensityMatchesTheNormalFormula) {
 
 TEST(GaussianExpert, WeightedFitIsWeightedLeastSquares) {
   Fixture f;
-  Rng rng(2);
-  arma::vec w(f.y.n_rows);
-  for (auto& v : w) v = rng.Uniform();
+  arma::vec w = test::UniformWeights(f.y.n_rows, 2);
   GaussianExpert expert(2);
   const StepReport report = expert.FitWeighted(f.View(), w);
   EXPECT_FALSE(report.singular);

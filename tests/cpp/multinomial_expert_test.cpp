@@ -68,9 +68,7 @@ TEST(MultinomialExpert, GradientMatchesFiniteDifferences) {
 
 TEST(MultinomialExpert, WeightedFitSolvesTheWeightedScoreEquations) {
   ClassData f;
-  Rng rng(2);
-  arma::vec w(f.y.n_rows);
-  for (auto& v : w) v = rng.Uniform();
+  arma::vec w = test::UniformWeights(f.y.n_rows, 2);
   MultinomialExpert expert(2, 3);
   const StepReport report = expert.FitWeighted(f.View(), w);
   EXPECT_FALSE(report.singular);

@@ -89,9 +89,7 @@ TEST(MvnExpert, GradientMatchesFiniteDifferences) {
 
 TEST(MvnExpert, WeightedFitIsTheWeightedLeastSquaresOfEachColumnAndTheirResidualCovariance) {
   const test::SimulatedData data = OneExpertData(kTwoD, 500, 3);
-  Rng rng(5);
-  arma::vec w(data.y.n_rows);
-  for (auto& v : w) v = rng.Uniform();
+  arma::vec w = test::UniformWeights(data.y.n_rows, 5);
   MvnExpert expert(2, 2);
   const StepReport report = expert.FitWeighted(data.View(), w);
   EXPECT_FALSE(report.singular);

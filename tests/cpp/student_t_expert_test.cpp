@@ -69,9 +69,7 @@ TEST(StudentTExpert, GradientMatchesFiniteDifferences) {
 
 TEST(StudentTExpert, RepeatedWeightedFitsReachAStationaryPointAndNeverDecrease) {
   TData f(2000);
-  Rng rng(2);
-  arma::vec w(f.y.n_rows);
-  for (auto& v : w) v = rng.Uniform();
+  arma::vec w = test::UniformWeights(f.y.n_rows, 2);
   StudentTExpert expert(2, 10.0, true);
   double previous = -arma::datum::inf;
   for (int step = 0; step < 60; ++step) {

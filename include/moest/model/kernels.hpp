@@ -27,9 +27,8 @@ void Exp(const double* in, arma::uword n, double* out);
 void GaussianLogDensity(const arma::mat& x, const arma::vec& beta, const double* y, double constant,
                         double inverseScale, double* out);
 
-/** X'WX (upper and lower filled) and X'Wy for row weights w; `ytwy`, when given, receives y'Wy. */
-void WeightedCrossProducts(const arma::mat& x, const double* w, const double* y, arma::mat& xtwx, arma::vec& xtwy,
-                           double* ytwy = nullptr);
+/** X'WX (upper and lower filled) and X'Wy for row weights w. */
+void WeightedCrossProducts(const arma::mat& x, const double* w, const double* y, arma::mat& xtwx, arma::vec& xtwy);
 
 /**
  * The weighted cross products of K weight columns `w` (n x K) on one design at once: slice k of
