@@ -446,8 +446,12 @@ check_response_matrix <- function(y, name, rows) {
 # The initial partition as integer labels 1..K for the rows kept, or integer(0) when none is given.
 moe_partition <- function(cluster, K, built) {
   if (is.null(cluster)) return(integer(0))
-  if (!is.numeric(cluster) || is.matrix(cluster) || anyNA(cluster) ||
-      any(cluster != round(cluster)) || any(cluster < 1) || any(cluster > K)) {
+  # One pass for the bounds and one whole-number test for doubles only (at n = 1e4, four full
+  # comparisons cost a twentieth of the fit).
+  usable <- is.numeric(cluster) && !is.matrix(cluster) && length(cluster) > 0L && !anyNA(cluster)
+  bounds <- if (usable) range(cluster)
+  if (!usable || bounds[1L] < 1 || bounds[2L] > K ||
+      (!is.integer(cluster) && any(cluster != trunc(cluster)))) {
     stop(sprintf("'cluster' must be a vector of labels 1..K = 1..%d", K), call. = FALSE)
   }
   if (length(cluster) != built$n_all) {

@@ -431,6 +431,12 @@ void AddFitCommand(CLI::App& app, CommandAction& action) {
   fit->add_option("--max-iter", args->options.em.maxIterations, "iteration cap of each EM start")
       ->check(WholeNumberAtLeast(1))
       ->capture_default_str();
+  fit->add_option("--gate-steps", args->options.em.gateSteps,
+                  "Newton steps of the gate's M-step per EM iteration after the first (0: solve each M-step); "
+                  "one step is a generalised EM, monotone and as fast to converge (standard EM; --em classification "
+                  "and stochastic solve every M-step)")
+      ->check(WholeNumberAtLeast(0))
+      ->capture_default_str();
   fit->add_option("--solver", args->solver,
                   "em (EM from every start), mle (direct maximum likelihood by L-BFGS from every start) or "
                   "em+mle (EM, then an L-BFGS polish of the best start)")

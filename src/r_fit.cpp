@@ -50,6 +50,7 @@ moest::FitOptions ToFitOptions(const Rcpp::List& options, double seed) {
   fit.em.maxIterations = Rcpp::as<int>(options["max_iter"]);
   fit.em.varianceFloor = Rcpp::as<double>(options["variance_floor"]);
   fit.em.gateMaxNewton = Rcpp::as<int>(options["gate_max_newton"]);
+  if (options.containsElementNamed("gate_steps")) fit.em.gateSteps = Rcpp::as<int>(options["gate_steps"]);
   fit.starts = Rcpp::as<int>(options["starts"]);
   fit.startMethod = StartMethodFromName(Rcpp::as<std::string>(options["start"]));
   fit.seed = SeedFromDouble(seed);

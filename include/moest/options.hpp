@@ -34,6 +34,11 @@ struct EmOptions {
   double varianceFloor = 1e-6;     // expert variances are floored at this multiple of var(y)
   int gateMaxNewton = 25;          // cap on Newton iterations of a gate M-step (reported when hit)
   double gateTolerance = 1e-10;    // relative change of the gate objective ending its Newton loop
+  // Newton steps of the gate's M-step in each EM iteration after the first (a generalised EM: every
+  // step raises the expected log-likelihood, so the likelihood still never falls); 0 solves each
+  // M-step to gateTolerance. The first M-step, from the start, is always solved, and so is every
+  // M-step of classification and stochastic EM.
+  int gateSteps = 1;
   double startSmoothing = 0.05;    // a hard start partition is smoothed to (1 - s) one-hot + s / K
   FixedBlocks fixed;               // blocks held at their values (Fit fills it from FitOptions::fixed)
   EmVariant variant = EmVariant::Standard;  // classification or stochastic EM (solver/em_variants.hpp)

@@ -119,6 +119,7 @@ FitResult RunEm(Model model, const Data& data, arma::mat start, const EmOptions&
   const double floor = AbsoluteVarianceFloor(data, options);
   for (arma::uword k = 0; k < model.K(); ++k) model.expert(k).SetVarianceFloor(floor);
   model.gate().SetInnerControl(options.gateMaxNewton, options.gateTolerance);
+  model.gate().SetNewtonSteps(0);  // the first M-step, from the start, is solved
 
   FitResult result;
   FitStatistics& stats = result.stats;
@@ -135,6 +136,9 @@ FitResult RunEm(Model model, const Data& data, arma::mat start, const EmOptions&
   StepReport report =
       MStepHolding(model, data, options.variant == EmVariant::Classification ? hardStart : start, options.fixed);
   stats.gateCapHits += report.innerCapHit ? 1 : 0;
+  // Classification EM stops when the partition settles, which needs solved M-steps; so do the
+  // stochastic draws, to follow flexmix's SEM.
+  model.gate().SetNewtonSteps(options.variant == EmVariant::Standard ? options.gateSteps : 0);
   r = std::move(start);  // the E-steps overwrite it
   hardStart.reset();
   double previous = 0.0, beforePrevious = 0.0;
@@ -167,6 +171,7 @@ FitResult RunEm(Model model, const Data& data, arma::mat start, const EmOptions&
   }
   // The variants' hard weights fed the M-steps; the result reports the posterior at the estimate.
   if (options.variant != EmVariant::Standard) model.EStep(data, r);
+  model.gate().SetNewtonSteps(0);
   FinishEmStatus(report, stats);
   stats.objective = model.gate().IsJoint() ? "joint" : "conditional";
   stats.conditionalLogLikelihood =

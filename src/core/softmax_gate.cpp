@@ -60,7 +60,7 @@ StepReport SoftmaxGate::FitResponsibilities(const Data& data, const arma::mat& r
 StepReport SoftmaxGate::FitNewton(SoftmaxNewtonPoint start, const SoftmaxEvaluator& evaluate) {
   if (w_.n_cols == 1) return StepReport();
   last_.value.design = nullptr;
-  return SoftmaxNewton(w_, std::move(start), evaluate, maxNewton_, newtonTolerance_);
+  return SoftmaxNewton(w_, std::move(start), evaluate, maxNewton_, newtonTolerance_, newtonSteps_);
 }
 
 arma::vec SoftmaxGate::Pack() const {

@@ -26,7 +26,7 @@ arma::vec SolveFactored(const arma::mat& upper, const arma::vec& g) {
 }  // namespace
 
 StepReport SoftmaxNewton(arma::mat& w, SoftmaxNewtonPoint point, const SoftmaxEvaluator& evaluate, int maxNewton,
-                         double newtonTolerance) {
+                         double newtonTolerance, int steps) {
   StepReport report;
   const arma::uword q = w.n_rows, K = w.n_cols;
   arma::mat upper, trial;
@@ -84,7 +84,7 @@ StepReport SoftmaxNewton(arma::mat& w, SoftmaxNewtonPoint point, const SoftmaxEv
     point = std::move(trialPoint);
     // Newton converges quadratically: after a step that gained this little, the next would gain
     // (much) less than the tolerance, so its pass is not worth making.
-    if (gain <= tolerance) {
+    if (gain <= tolerance || it + 1 == steps) {
       converged = true;
       break;
     }

@@ -293,6 +293,7 @@ FitResult RunStreamingEm(Model model, ChunkedData& data, const EmOptions& option
   const double floor = options.varianceFloor * (scales.varianceY > 0.0 ? scales.varianceY : 1.0);
   for (arma::uword k = 0; k < model.K(); ++k) model.expert(k).SetVarianceFloor(floor);
   model.gate().SetInnerControl(options.gateMaxNewton, options.gateTolerance);
+  model.gate().SetNewtonSteps(0);  // the first M-step, from the start, is solved (as RunEm)
 
   FitResult result;
   FitStatistics& stats = result.stats;
@@ -301,6 +302,7 @@ FitResult RunStreamingEm(Model model, ChunkedData& data, const EmOptions& option
   PassSums sums = Pass(model, data, shape, reducer, observer);
   StepReport report = StreamMStep(model, sums, shape, scales, data, reducer);
   stats.gateCapHits += report.innerCapHit ? 1 : 0;
+  model.gate().SetNewtonSteps(options.gateSteps);
   double previous = 0.0;
   arma::vec previousTheta;
   for (int it = 1;; ++it) {
@@ -327,6 +329,7 @@ FitResult RunStreamingEm(Model model, ChunkedData& data, const EmOptions& option
     stats.gateCapHits += report.innerCapHit ? 1 : 0;
     previous = logLik;
   }
+  model.gate().SetNewtonSteps(0);
   FinishEmStatus(report, stats);
   stats.objective = model.gate().IsJoint() ? "joint" : "conditional";
   stats.conditionalLogLikelihood = model.gate().IsJoint() ? stats.logLikelihood - sums.scalars[2] : stats.logLikelihood;

@@ -158,6 +158,10 @@ void TreeGate::SetInnerControl(int maxIterations, double tolerance) {
   for (Node& node : nodes_) node.gate->SetInnerControl(maxIterations, tolerance);
 }
 
+void TreeGate::SetNewtonSteps(int steps) {
+  for (Node& node : nodes_) node.gate->SetNewtonSteps(steps);
+}
+
 ComponentSpec TreeGate::Spec() const {
   ComponentSpec spec{"tree", {{"shape", shape_.ToString()}}};
   bool same = true;

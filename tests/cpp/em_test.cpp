@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "moest/model/packing.hpp"
 #include "test_support.hpp"
 
 namespace moest {
@@ -111,6 +112,36 @@ TEST(Em, TraceIsMonotoneForEveryStart) {
     EXPECT_FALSE(row.decrease) << "iteration " << row.iteration;
     EXPECT_GE(row.relativeChange, -1e-9);
   }
+}
+
+TEST(Em, OneGateStepPerIterationReachesTheSolvedMStepsEstimate) {
+  // Generalised EM (one gate Newton step per iteration, the default) against exact M-steps from the
+  // same start: monotone, no cap hits, about as many iterations, the same maximum.
+  const Model truth = MakeLinearModel({{0, 0}, {0.5, 3.0}, {-0.5, -3.0}},
+                                      {{{2.0, 1.0, 0.3}}, {{-2.0, 2.0, 0.4}}, {{0.0, -3.0, 0.25}}});
+  const auto sim = SimulateLinear(truth, 3000, 404);
+  FitOptions options;
+  options.starts = 1;
+  options.startMethod = StartMethod::RandomPartition;
+  options.seed = 4;
+  options.em.tolerance = 1e-12;
+  options.standardErrors = false;
+  SilentObserver silent;
+  test::RecordingObserver recorder;
+  ASSERT_EQ(options.em.gateSteps, 1);
+  const FitResult gem = Fit(truth, sim.View(), options, recorder);
+  options.em.gateSteps = 0;
+  const FitResult exact = Fit(truth, sim.View(), options, silent);
+  ASSERT_EQ(gem.stats.status, FitStatus::Converged);
+  ASSERT_EQ(exact.stats.status, FitStatus::Converged);
+  for (const TraceRow& row : recorder.rows) EXPECT_FALSE(row.decrease) << "iteration " << row.iteration;
+  EXPECT_EQ(gem.stats.gateCapHits, 0);
+  ASSERT_GT(gem.stats.trace.size(), 3u);
+  EXPECT_NE(gem.stats.trace[2].logLikelihood, exact.stats.trace[2].logLikelihood);  // two paths...
+  EXPECT_LE(gem.stats.iterations, exact.stats.iterations + exact.stats.iterations / 4);
+  EXPECT_NEAR(gem.stats.logLikelihood, exact.stats.logLikelihood, 1e-9 * std::abs(exact.stats.logLikelihood));
+  const arma::vec a = PackModel(gem.model), b = PackModel(exact.model);
+  EXPECT_LT(arma::abs(a - b).max(), 1e-4);  // ...to one maximum
 }
 
 TEST(Em, SameSeedGivesBitIdenticalFits) {

@@ -84,6 +84,28 @@ TEST(SoftmaxGate, NewtonStepReachesTheWeightedMaximum) {
   EXPECT_LT(arma::abs(gradient).max(), 1e-6);  // stationary: the M-step maximised
 }
 
+TEST(SoftmaxGate, OneNewtonStepRaisesTheObjectiveWithoutACapHit) {
+  // A generalised EM's M-step: one accepted step, closer to the maximum than the start, and not a cap
+  // hit; the solved M-step from the same start goes further.
+  Rng rng(4);
+  const arma::mat x = RandomDesign(500, rng);
+  const Data data(x, x, x);
+  arma::mat r = RandomResponsibilities(500, 3, rng);
+  r.col(1) += 0.5 * arma::conv_to<arma::vec>::from(x.col(1) > 0.0);  // far from the start's equal weights
+  r.each_col() /= arma::sum(r, 1);
+  SoftmaxGate one(3, 3), solved(3, 3);
+  const double before = Objective(one, data, r);
+  one.SetNewtonSteps(1);
+  const StepReport report = one.FitResponsibilities(data, r);
+  solved.FitResponsibilities(data, r);
+  EXPECT_FALSE(report.innerCapHit);
+  EXPECT_TRUE(report.note.empty());
+  const double stepped = Objective(one, data, r), best = Objective(solved, data, r);
+  EXPECT_GT(stepped, before);
+  EXPECT_GT(best, stepped);  // one step is not the maximum here...
+  EXPECT_LT(best - stepped, 0.1 * (best - before));  // ...but most of the way (Newton from a smooth start)
+}
+
 TEST(SoftmaxGate, InterceptOnlyGateFitsTheMixingProportions) {
   const arma::uword n = 400;
   const arma::mat x = arma::ones(n, 1);

@@ -1,4 +1,4 @@
-// The command line's --em-variant and --se options: accepted values reach the model file and the
+// The command line's --em-variant, --gate-steps and --se options: accepted values reach the model file and the
 // summary, others are refused with exit code 2 naming the option.
 #include <gtest/gtest.h>
 
@@ -48,6 +48,24 @@ TEST(StandardErrorsNone, CliOption) {
   EXPECT_EQ(logLik(bare), logLik(full));
   EXPECT_NE(bare.find("\"method\": \"none\""), std::string::npos);
   EXPECT_NE(bare.find("\"vcov\": []"), std::string::npos);
+}
+
+// --gate-steps: one Newton step per EM iteration (the default) and solved M-steps (0) reach the same
+// maximum; a negative count is refused naming the option.
+TEST(GateSteps, CliOption) {
+  const test::CliOutcome one = FitToneData("gate_steps_one", "--gate-steps 1");
+  EXPECT_EQ(one.exitCode, 0) << one.err;
+  const test::CliOutcome solved = FitToneData("gate_steps_solved", "--gate-steps 0");
+  EXPECT_EQ(solved.exitCode, 0) << solved.err;
+  const auto logLik = [](const std::string& name) {
+    const std::string text = ModelText(name);
+    const std::size_t at = text.find("\"log_likelihood\": ") + 18;
+    return std::stod(text.substr(at, text.find(',', at) - at));
+  };
+  EXPECT_NEAR(logLik("gate_steps_one"), logLik("gate_steps_solved"), 1e-5);
+  const test::CliOutcome bad = FitToneData("gate_steps_bad", "--gate-steps -1");
+  EXPECT_EQ(bad.exitCode, 2);
+  EXPECT_NE(bad.err.find("--gate-steps"), std::string::npos) << bad.err;
 }
 
 TEST(EmVariant, CliOption) {

@@ -42,6 +42,9 @@ test_that("bad arguments are R errors", {
   expect_error(moe(y ~ x, data = data, K = 2, gate = 3), "'gate' must be the name of a family")
   expect_error(moe(y ~ x, data = data, K = 2, cluster = rep(1:3, length.out = 100)),
                "labels 1..K = 1..2")
+  expect_error(moe(y ~ x, data = data, K = 2, cluster = rep(c(1, 2.5), 50)), "labels 1..K = 1..2")
+  expect_error(moe(y ~ x, data = data, K = 2, cluster = rep(c(0L, 1L), 50)), "labels 1..K = 1..2")
+  expect_error(moe(y ~ x, data = data, K = 2, cluster = c(NA, rep(1, 99))), "labels 1..K = 1..2")
   expect_error(moe(y ~ x, data = data, K = 2, cluster = rep(1:2, 10)),
                "'cluster' has 20 labels but the data have 100 rows")
 })

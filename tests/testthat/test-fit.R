@@ -117,4 +117,21 @@ test_that("control settings reach the core", {
   expect_equal(kmeans$status, "converged")
   expect_error(moe_control(tol = 0), "'tol' must be a positive number")
   expect_error(moe_control(start = "best"), "should be one of")
+  expect_error(moe_control(gate_steps = -1), "'gate_steps' must be a whole number of at least 0")
+  expect_error(moe_control(gate_steps = 1.5), "'gate_steps' must be a whole number")
+})
+
+test_that("one gate Newton step per EM iteration reaches the solved M-steps' maximum", {
+  # The same start partition: a generalised EM (the default) and exact M-steps end at one maximum.
+  set.seed(11)
+  cl <- sample(1:2, nrow(tonedata), replace = TRUE)
+  fits <- lapply(c(1, 0), function(steps) {
+    moe(tuned ~ stretchratio, data = tonedata, K = 2, cluster = cl, starts = 1,
+        control = moe_control(gate_steps = steps, tol = 1e-12, se = "none", label_order = "expert"))
+  })
+  expect_equal(fits[[1]]$logLik, fits[[2]]$logLik, tolerance = 1e-10)
+  expect_equal(coef(fits[[1]]), coef(fits[[2]]), tolerance = 1e-5)
+  expect_true(all(diff(fits[[1]]$trace$loglik) >= -1e-9))
+  expect_equal(fits[[1]]$gate_cap_hits, 0L)
+  expect_false(identical(fits[[1]]$trace$loglik[3], fits[[2]]$trace$loglik[3]))  # two paths
 })

@@ -80,9 +80,12 @@ test_that("simulate draws reproducibly like stats::simulate", {
   expect_identical(simulate(fit), a)
   at <- simulate(fit, nsim = 2, seed = 1, newdata = data.frame(stretchratio = c(1.6, 2.2)))
   expect_equal(dim(at), c(2L, 2L))
-  # The draws follow the fitted model: their mean is close to the fitted conditional mean.
+  # The draws follow the fitted model: their mean is the fitted conditional mean within 4.5 standard
+  # errors of a mean of 400 draws on every row (150 rows: a false alarm has probability ~1e-3; a
+  # wrong gate or expert moves rows by many standard errors).
   many <- simulate(fit, nsim = 400, seed = 2)
-  expect_close(unname(rowMeans(many)), unname(fitted(fit)), 0.05)
+  z <- (rowMeans(many) - fitted(fit)) / (apply(many, 1L, stats::sd) / sqrt(400))
+  expect_lt(max(abs(z)), 4.5)
 })
 
 test_that("plot draws both plots, with one or several covariates", {

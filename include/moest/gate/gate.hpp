@@ -21,7 +21,8 @@ namespace moest {
  *   inner Newton loop whose cap, when hit, is reported);
  * - Pack()/Unpack(), GradLogWeights(): g = sum_i sum_k C(i, k) d log g_k(x_i) / d Pack();
  * - NumParameters(), Blocks()/SetBlocks(), Clone() as for Expert.
- * Optional: SetInnerControl() for gates whose M-step is an inner iterative loop; Spec() when the
+ * Optional: SetInnerControl() for gates whose M-step is an inner iterative loop; SetNewtonSteps() for
+ * those whose loop is Newton's method (EM then stops it early, see EmOptions::gateSteps); Spec() when the
  * family takes options; IsJoint()/LogJointWeights() for density gates (see below).
  */
 class Gate {
@@ -39,6 +40,11 @@ class Gate {
   virtual void SetBlocks(const ParameterBlocks& blocks) = 0;
   virtual std::unique_ptr<Gate> Clone() const = 0;
   virtual void SetInnerControl(int /*maxIterations*/, double /*tolerance*/) {}
+  /**
+   * A Newton M-step ends after `steps` accepted steps (0: at its tolerance or cap), and that end is no
+   * cap hit: a generalised EM asks for it. Gates whose M-step is no Newton loop ignore it.
+   */
+  virtual void SetNewtonSteps(int /*steps*/) {}
   /** The family and options that rebuild this gate through MakeGate (stored in model files). */
   virtual ComponentSpec Spec() const { return {Family(), {}}; }
 

@@ -15,6 +15,7 @@ class SoftmaxGate : public Gate {
 
   /** Cap and relative tolerance of the Newton loop in FitResponsibilities. */
   void SetInnerControl(int maxIterations, double tolerance) override;
+  void SetNewtonSteps(int steps) override { newtonSteps_ = steps; }
 
   /** The q x K coefficient matrix; its first column (the reference) is zero. */
   const arma::mat& Coefficients() const { return w_; }
@@ -52,6 +53,7 @@ class SoftmaxGate : public Gate {
   mutable Scratch<LastWeights> last_;
   int maxNewton_ = 25;
   double newtonTolerance_ = 1e-10;
+  int newtonSteps_ = 0;  // 0: to the tolerance
 };
 
 }  // namespace moest

@@ -32,9 +32,10 @@ using SoftmaxEvaluator = std::function<SoftmaxNewtonPoint(const arma::mat& w, bo
  * too). At an accepted point the decrement is first measured with the previous point's Hessian: when it
  * is below the tolerance, that step is taken and the loop ends (near the maximum the Hessian hardly
  * moves, and this is the common last step of an EM iteration's M-step); otherwise the point's own
- * Hessian is used (formed now if the evaluation did not) for a full Newton step.
+ * Hessian is used (formed now if the evaluation did not) for a full Newton step. With `steps` > 0 the
+ * loop also ends after that many accepted steps, without a cap hit (a generalised EM's M-step).
  */
 StepReport SoftmaxNewton(arma::mat& w, SoftmaxNewtonPoint start, const SoftmaxEvaluator& evaluate, int maxNewton,
-                         double tolerance);
+                         double tolerance, int steps = 0);
 
 }  // namespace moest

@@ -56,6 +56,7 @@ class TreeGate : public Gate {
   void SetBlocks(const ParameterBlocks& blocks) override;
   std::unique_ptr<Gate> Clone() const override { return std::make_unique<TreeGate>(*this); }
   void SetInnerControl(int maxIterations, double tolerance) override;
+  void SetNewtonSteps(int steps) override;
   /** tree(shape = ..., node = family) or, for mixed families, nodes = a;b;c in depth-first order. */
   ComponentSpec Spec() const override;
 
