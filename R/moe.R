@@ -178,7 +178,7 @@ moe <- function(formula, data, K, expert = "gaussian", gate = "softmax", starts 
   for (note in result$messages) message("moe: ", note)
   if (result$interrupted) signal_interrupt(call)
 
-  object <- moe_from_json(result$json, built$formula)
+  object <- moe_from_json(result$json, built$formula, built$terms)
   fields <- list(call = call, terms = built$terms, xlevels = built$xlevels,
                  contrasts = built$contrasts, na.action = attr(built$model, "na.action"),
                  model = built$model, x = built$x, y = built$y, data = built$data,
@@ -242,7 +242,10 @@ moe_frame <- function(formula, data, na.action, categorical = FALSE, expert = "g
     stop("the formula has more than two parts right of '~': use 'y ~ expert terms | gate terms'",
          call. = FALSE)
   }
-  check_offset_columns(spec, data)
+  # The terms of each part, formed once (Formula's terms() is a good share of a small fit's time).
+  parts_terms <- list(expert = stats::terms(spec, rhs = 1L),
+                      gate = if (parts[2L] == 2L) stats::terms(spec, rhs = 2L))
+  check_offset_columns(parts_terms$expert, data)
   # First without dropping anything, to find NaN and infinite values (NA is a missing value).
   all_rows <- stats::model.frame(spec, data = data, na.action = stats::na.pass, drop.unused.levels = TRUE)
   check_finite_frame(all_rows)
@@ -259,13 +262,21 @@ moe_frame <- function(formula, data, na.action, categorical = FALSE, expert = "g
        else if (is_mvn(expert)) check_response_matrix(stats::model.response(frame), response, rownames(frame))
        else check_response(stats::model.response(frame), response, expert)
   expert <- stats::model.matrix(spec, data = frame, rhs = 1L)
-  gate <- if (parts[2L] == 2L) stats::model.matrix(spec, data = frame, rhs = 2L) else expert
+  # A gate part with the expert part's terms (y ~ x | x) shares its design: one matrix, built once.
+  same_terms <- function(a, b) {
+    identical(attr(a, "term.labels"), attr(b, "term.labels")) && attr(a, "intercept") == attr(b, "intercept")
+  }
+  gate <- if (parts[2L] == 2L && !same_terms(parts_terms$gate, parts_terms$expert)) {
+    stats::model.matrix(spec, data = frame, rhs = 2L)
+  } else {
+    expert
+  }
   if (ncol(expert) == 0L) stop("the expert part of the formula has no terms", call. = FALSE)
   if (ncol(gate) == 0L) {
     stop("the gate part of the formula has no terms: use '| 1' for a gate without covariates",
          call. = FALSE)
   }
-  offset <- moe_offset(spec, frame, parts[2L])
+  offset <- moe_offset(parts_terms, frame)
   raw <- stats::get_all_vars(stats::formula(spec, collapse = TRUE), data = data)
   omitted <- attr(frame, "na.action")
   if (!is.null(omitted) && length(omitted) > 0L) {
@@ -276,7 +287,7 @@ moe_frame <- function(formula, data, na.action, categorical = FALSE, expert = "g
        y = if (is.matrix(y) || !is.null(names(y))) y else stats::setNames(y, rownames(frame)),
        x = list(expert = strip_design(expert), gate = strip_design(gate)), offset = offset,
        response = response, class_labels = classes$labels, data = raw, n_all = nrow(all_rows),
-       terms = moe_terms(spec, stats::terms(frame)),
+       terms = terms_of_parts(parts_terms, stats::terms(frame)),
        xlevels = stats::.getXlevels(stats::terms(frame), frame),
        contrasts = list(expert = attr(expert, "contrasts"), gate = attr(gate, "contrasts")),
        formula_text = paste(deparse(stats::formula(spec), width.cutoff = 500L), collapse = " "))
@@ -284,13 +295,13 @@ moe_frame <- function(formula, data, na.action, categorical = FALSE, expert = "g
 
 # The exposure offset of the expert part (offset(log(t)) in the formula): its values on the rows of
 # `frame` and its expression as text, or NULL when there is none. Offsets belong to the experts:
-# one in the gate part, or more than one, is an error.
-moe_offset <- function(spec, frame, parts) {
-  if (parts == 2L && !is.null(attr(stats::terms(spec, rhs = 2L), "offset"))) {
+# one in the gate part, or more than one, is an error. `parts_terms`: the terms of both parts.
+moe_offset <- function(parts_terms, frame) {
+  if (!is.null(parts_terms$gate) && !is.null(attr(parts_terms$gate, "offset"))) {
     stop("an offset belongs to the expert part of the formula (left of '|'), not to the gate part",
          call. = FALSE)
   }
-  expert <- stats::terms(spec, rhs = 1L)
+  expert <- parts_terms$expert
   index <- attr(expert, "offset")
   if (is.null(index)) return(NULL)
   if (length(index) > 1L) stop("the formula has more than one offset: give one", call. = FALSE)
@@ -301,9 +312,8 @@ moe_offset <- function(spec, frame, parts) {
 
 # A clear error when the data lack a variable of the offset (R would otherwise look for it, say `t`,
 # outside the data and find a function of that name).
-check_offset_columns <- function(spec, data) {
+check_offset_columns <- function(expert, data) {
   if (!is.data.frame(data)) return(invisible())
-  expert <- stats::terms(spec, rhs = 1L)
   for (index in attr(expert, "offset")) {
     term <- attr(expert, "variables")[[index + 1L]]
     absent <- setdiff(all.vars(term), names(data))
@@ -367,9 +377,14 @@ poly_term <- function(call) {
 # Terms for prediction: the full terms (with the predvars that make poly() safe on new data) and
 # those of each part, without the response.
 moe_terms <- function(formula, full) {
-  expert <- stats::delete.response(stats::terms(formula, rhs = 1L))
-  gate <- if (length(formula)[2L] == 2L) stats::delete.response(stats::terms(formula, rhs = 2L))
-          else expert
+  terms_of_parts(list(expert = stats::terms(formula, rhs = 1L),
+                      gate = if (length(formula)[2L] == 2L) stats::terms(formula, rhs = 2L)), full)
+}
+
+# The same from the terms of the expert and gate parts (gate NULL: the gate uses the expert terms).
+terms_of_parts <- function(parts_terms, full) {
+  expert <- stats::delete.response(parts_terms$expert)
+  gate <- if (is.null(parts_terms$gate)) expert else stats::delete.response(parts_terms$gate)
   list(full = full, expert = expert, gate = gate)
 }
 

@@ -1,7 +1,8 @@
 # Building a "moe" object from a model's JSON text: the one path shared by moe() and read_moe(), so
-# that a fitted model and the same model read back from a file carry identical parameters.
+# that a fitted model and the same model read back from a file carry identical parameters. `terms`:
+# the fit's own terms when at hand (moe() has them from its model frame), else built from `formula`.
 
-moe_from_json <- function(json, formula = NULL) {
+moe_from_json <- function(json, formula = NULL, terms = NULL) {
   info <- moe_model_info(json)
   spec <- info$model
   K <- spec$K
@@ -31,7 +32,8 @@ moe_from_json <- function(json, formula = NULL) {
     object$responses <- spec$responses
     object$covariances <- mvn_covariances(info, spec)
   }
-  object$terms <- if (!is.null(formula)) with_stored_bases(moe_terms_from_formula(formula), spec$bases)
+  object$terms <- if (!is.null(terms)) terms
+                  else if (!is.null(formula)) with_stored_bases(moe_terms_from_formula(formula), spec$bases)
   class(object) <- "moe"
   object
 }

@@ -176,7 +176,8 @@ Rcpp::List moe_fit_cpp(Rcpp::NumericVector y, Rcpp::NumericMatrix x_expert, Rcpp
   // (with too few rows the core's message about the number of parameters is the better one).
   if (data.N() > prototype.NumParameters() && xExpert.n_rows == data.N() && xGate.n_rows == data.N()) {
     moest::CheckFullRank(xExpert, file.expertTerms, "expert");
-    moest::CheckFullRank(xGate, file.gateTerms, "gate");
+    // (moe() passes one matrix for both when the two parts have the same terms)
+    if (xGate.memptr() != xExpert.memptr()) moest::CheckFullRank(xGate, file.gateTerms, "gate");
   }
   moest::FitOptions fitOptions = moest_r::ToFitOptions(options, seed);
   if (options.containsElementNamed("start_json")) {

@@ -29,6 +29,16 @@ inline arma::mat View(Rcpp::NumericVector& v) {
 /** An Armadillo vector as a plain R vector (RcppArmadillo's wrap would give an n x 1 matrix). */
 inline Rcpp::NumericVector AsVector(const arma::vec& v) { return Rcpp::NumericVector(v.begin(), v.end()); }
 
+/**
+ * A data frame of equal-length columns, made by setting its attributes (Rcpp::DataFrame::create calls
+ * R's as.data.frame, which costs more than a small fit's M-step).
+ */
+inline Rcpp::List AsDataFrame(Rcpp::List columns, R_xlen_t rows) {
+  columns.attr("row.names") = Rcpp::IntegerVector::create(NA_INTEGER, -static_cast<int>(rows));
+  columns.attr("class") = "data.frame";
+  return columns;
+}
+
 /** moe_control()'s list plus `starts` and `partition` as core fit options (r_fit.cpp). */
 moest::FitOptions ToFitOptions(const Rcpp::List& options, double seed);
 

@@ -25,7 +25,7 @@ moest::ParameterBlocks BlocksFromList(const Rcpp::List& list, const std::string&
   return blocks;
 }
 
-Rcpp::DataFrame TraceToFrame(const moest::Trace& trace) {
+Rcpp::List TraceToFrame(const moest::Trace& trace) {
   const std::size_t n = trace.size();
   Rcpp::IntegerVector iteration(n);
   Rcpp::NumericVector loglik(n), change(n), seconds(n);
@@ -37,9 +37,10 @@ Rcpp::DataFrame TraceToFrame(const moest::Trace& trace) {
     seconds[i] = trace[i].seconds;
     decrease[i] = trace[i].decrease;
   }
-  return Rcpp::DataFrame::create(Rcpp::Named("iteration") = iteration, Rcpp::Named("loglik") = loglik,
-                                 Rcpp::Named("rel_change") = change, Rcpp::Named("seconds") = seconds,
-                                 Rcpp::Named("decrease") = decrease);
+  return moest_r::AsDataFrame(Rcpp::List::create(Rcpp::Named("iteration") = iteration, Rcpp::Named("loglik") = loglik,
+                                                  Rcpp::Named("rel_change") = change, Rcpp::Named("seconds") = seconds,
+                                                  Rcpp::Named("decrease") = decrease),
+                              static_cast<R_xlen_t>(n));
 }
 
 Rcpp::List BasicStatsToList(const moest::FitStatistics& s);

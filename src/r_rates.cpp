@@ -95,10 +95,11 @@ Rcpp::List moe_rates_cpp(std::string preset_name, std::string truth_json, std::s
     upper.push_back(fit.upper);
     theory.push_back(fit.theory);
   }
-  const Rcpp::DataFrame slopes = Rcpp::DataFrame::create(
-      Rcpp::Named("K") = fitK, Rcpp::Named("loss") = loss, Rcpp::Named("statistic") = statistic,
-      Rcpp::Named("slope") = slope, Rcpp::Named("lower") = lower, Rcpp::Named("upper") = upper,
-      Rcpp::Named("theory") = theory, Rcpp::Named("stringsAsFactors") = false);
+  const Rcpp::List slopes = moest_r::AsDataFrame(
+      Rcpp::List::create(Rcpp::Named("K") = fitK, Rcpp::Named("loss") = loss, Rcpp::Named("statistic") = statistic,
+                         Rcpp::Named("slope") = slope, Rcpp::Named("lower") = lower, Rcpp::Named("upper") = upper,
+                         Rcpp::Named("theory") = theory),
+      fitK.size());
   return Rcpp::List::create(
       Rcpp::Named("csv") = table.Csv(), Rcpp::Named("slopes") = slopes, Rcpp::Named("interrupted") = table.interrupted,
       Rcpp::Named("preset") = preset.name, Rcpp::Named("description") = preset.description,

@@ -2,6 +2,7 @@
 
 #include "moest/errors.hpp"
 #include "moest/expert/mvn.hpp"
+#include "moest/model/kernels.hpp"
 
 namespace moest {
 
@@ -18,7 +19,8 @@ arma::mat PredictExpertMeans(const Model& model, const Data& data) {
 arma::mat PredictGate(const Model& model, const Data& data) {
   arma::mat logG;
   model.gate().LogWeights(data, logG);
-  return arma::exp(logG);
+  kernels::Exp(logG.memptr(), logG.n_elem, logG.memptr());  // vectorised (arma::exp is std::exp per cell)
+  return logG;
 }
 
 arma::vec PredictMean(const Model& model, const Data& data) {
@@ -77,7 +79,8 @@ arma::vec PredictDensity(const Model& model, const Data& data) {
     NormaliseRows(logWeights, &marginal);
     rowLse -= marginal;
   }
-  return arma::exp(rowLse);
+  kernels::Exp(rowLse.memptr(), rowLse.n_elem, rowLse.memptr());
+  return rowLse;
 }
 
 }  // namespace moest

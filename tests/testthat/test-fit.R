@@ -72,6 +72,15 @@ test_that("two-part formulas build separate expert and gate designs", {
 
   same <- moe(y ~ x, data = data, K = 2, seed = 1, starts = 3)
   expect_equal(rownames(same$coefficients$gate), c("(Intercept)", "x"))
+  # Naming the expert terms again for the gate is the one-part formula (one shared design).
+  twice <- moe(y ~ x | x, data = data, K = 2, seed = 1, starts = 3)
+  expect_identical(coef(twice), coef(same))
+  expect_identical(twice$x$gate, twice$x$expert)
+  # Other terms, or the same without an intercept, are a design of their own.
+  no_intercept <- moe(y ~ x | x - 1, data = data, K = 2, seed = 1, starts = 3)
+  expect_equal(rownames(no_intercept$coefficients$gate), "x")
+  transformed <- moe(y ~ x | I(x^2), data = data, K = 2, seed = 1, starts = 3)
+  expect_equal(rownames(transformed$coefficients$gate), c("(Intercept)", "I(x^2)"))
 })
 
 test_that("poly() terms predict safely on new data and K = 1 is a regression", {
