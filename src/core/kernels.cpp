@@ -94,6 +94,15 @@ MOEST_KERNEL void Exp(const double* in, arma::uword n, double* out) {
   for (arma::uword i = 0; i < n; ++i) out[i] = std::exp(in[i]);
 }
 
+MOEST_KERNEL double Entropy(const double* r, arma::uword n) {
+  double entropy = 0.0;
+  for (arma::uword i = 0; i < n; ++i) {
+    const double p = r[i] > 0.0 ? r[i] : 1.0;  // log 1 = 0: no NaN from 0 log 0 under fast math
+    entropy -= p * std::log(p);
+  }
+  return entropy;
+}
+
 // mu = x * beta for rows start..start+len-1, into a stack buffer.
 MOEST_HELPER void LinearPredictor(const arma::mat& x, const arma::vec& beta, arma::uword start, arma::uword len, double* mu) {
   const double* x0 = x.colptr(0) + start;

@@ -41,16 +41,18 @@ StepReport SoftmaxGate::FitResponsibilities(const Data& data, const arma::mat& r
   kernels::SoftmaxGradientHessian(x, logG, r, start.gradient, start.negHessian);
   arma::mat& trialLogG = trialLogG_.value;
   arma::mat lastTrial;  // the coefficients trialLogG belongs to
-  const SoftmaxEvaluator evaluate = [&](const arma::mat& w, bool hessian) {
+  const SoftmaxEvaluator evaluate = [&](const arma::mat& w, SoftmaxNeeds needs) {
     SoftmaxNewtonPoint point;
+    const bool hessian = needs == SoftmaxNeeds::Hessian;
     if (hessian && lastTrial.n_elem == w.n_elem && arma::approx_equal(lastTrial, w, "absdiff", 0.0)) {
       // The accepted trial: its log weights are at hand, so only the derivatives' pass is left.
       point.objective = arma::accu(r % trialLogG);
       kernels::SoftmaxGradientHessian(x, trialLogG, r, point.gradient, point.negHessian);
       return point;
     }
-    point.objective =
-        kernels::SoftmaxEvaluate(x, w, r, trialLogG, &point.gradient, hessian ? &point.negHessian : nullptr);
+    point.objective = kernels::SoftmaxEvaluate(x, w, r, trialLogG,
+                                               needs == SoftmaxNeeds::Objective ? nullptr : &point.gradient,
+                                               hessian ? &point.negHessian : nullptr);
     lastTrial = w;
     return point;
   };

@@ -51,7 +51,7 @@ StepReport SoftmaxNewton(arma::mat& w, SoftmaxNewtonPoint point, const SoftmaxEv
         converged = true;
         break;
       }
-      if (point.negHessian.is_empty()) point = evaluate(w, true);
+      if (point.negHessian.is_empty()) point = evaluate(w, SoftmaxNeeds::Hessian);
     }
     if (!FactorCurvature(point.negHessian, upper)) break;  // keep the current coefficients
     if (stepIfNegligible()) {
@@ -65,10 +65,14 @@ StepReport SoftmaxNewton(arma::mat& w, SoftmaxNewtonPoint point, const SoftmaxEv
     double step = 1.0;
     accepted = false;
     SoftmaxNewtonPoint trialPoint;
+    // The last step allowed ends the loop once accepted: its trial's derivatives would go unused.
+    const SoftmaxNeeds needs = it + 1 == steps ? SoftmaxNeeds::Objective
+                               : it > 0        ? SoftmaxNeeds::Hessian
+                                               : SoftmaxNeeds::Gradient;
     for (int halving = 0; halving < 40; ++halving) {
       trial = w;
       trial.cols(1, K - 1) += step * arma::reshape(direction, q, K - 1);
-      trialPoint = evaluate(trial, it > 0);
+      trialPoint = evaluate(trial, needs);
       if (std::isfinite(trialPoint.objective) && trialPoint.objective >= point.objective) {
         accepted = true;
         break;

@@ -153,9 +153,7 @@ PassSums Pass(Model& model, ChunkedData& data, const Shape& shape, Reducer& redu
   while (data.Next(chunk)) {
     const Data rows(chunk.y, chunk.xExpert, chunk.xGate);
     sums.scalars[0] += model.EStep(rows, r);
-    for (arma::uword i = 0; i < r.n_elem; ++i) {
-      if (r[i] > 0.0) sums.scalars[1] -= r[i] * std::log(r[i]);  // as ComputeCriteria
-    }
+    sums.scalars[1] += kernels::Entropy(r.memptr(), r.n_elem);  // as ComputeCriteria
     sums.scalars[3] += chunk.y.n_rows;
     kernels::JointWeightedCrossProducts(chunk.xExpert, r, chunk.y.colptr(0), xtwx, xtwy, ytwy, totals);
     sums.xtwx += xtwx;
@@ -220,7 +218,7 @@ StepReport StreamMStep(Model& model, const PassSums& sums, const Shape& shape, c
   const Model old = model;
   StepReport report;
   if (SoftmaxGate* softmax = shape.softmax ? AsSoftmax(model.gate()) : nullptr) {
-    report = softmax->FitNewton(sums.gate, [&](const arma::mat& w, bool) { return SoftmaxPass(old, w, data, reducer); });
+    report = softmax->FitNewton(sums.gate, [&](const arma::mat& w, SoftmaxNeeds) { return SoftmaxPass(old, w, data, reducer); });
   } else if (GaussianDensityGate* density = AsDensity(model.gate())) {
     const arma::mat oldMeans = density->Means();
     arma::mat means = sums.densitySum;

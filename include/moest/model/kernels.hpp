@@ -23,6 +23,9 @@ double Responsibilities(const double* logJoint, arma::uword n, arma::uword K, do
 /** out_i = exp(in_i), vectorised. */
 void Exp(const double* in, arma::uword n, double* out);
 
+/** The entropy -sum_i r_i log r_i of n probabilities (a zero contributes nothing), vectorised. */
+double Entropy(const double* r, arma::uword n);
+
 /** out_i = constant - 0.5 ((y_i - x_i'beta) * inverseScale)^2 for every row of x. */
 void GaussianLogDensity(const arma::mat& x, const arma::vec& beta, const double* y, double constant,
                         double inverseScale, double* out);
