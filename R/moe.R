@@ -179,7 +179,7 @@ moe <- function(formula, data, K, expert = "gaussian", gate = "softmax", starts 
   if (result$interrupted) signal_interrupt(call)
 
   object <- moe_from_json(result$json, built$formula, built$terms)
-  fields <- list(call = call, terms = built$terms, xlevels = built$xlevels,
+  fields <- list(call = call, xlevels = built$xlevels,
                  contrasts = built$contrasts, na.action = attr(built$model, "na.action"),
                  model = built$model, x = built$x, y = built$y, data = built$data,
                  control = control)

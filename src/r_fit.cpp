@@ -171,13 +171,16 @@ Rcpp::List moe_fit_cpp(Rcpp::NumericVector y, Rcpp::NumericMatrix x_expert, Rcpp
     offset = arma::vec(values.begin(), values.size());
     if (!offset.is_empty()) file.offset = Rcpp::as<std::string>(options["offset_expression"]);
   }
-  const moest::Data data(yMat, xExpert, xGate, nullptr, offset.is_empty() ? nullptr : &offset);
+  // moe() passes one matrix for both designs when the two parts have the same terms: the core then
+  // sees one shared design (one rank check, one copy per row block), as the command line's.
+  const bool sharedDesign = xGate.memptr() == xExpert.memptr();
+  const moest::Data data(yMat, xExpert, sharedDesign ? xExpert : xGate, nullptr,
+                         offset.is_empty() ? nullptr : &offset);
   // The core's own rank check knows only column numbers; with enough rows, check first by name
   // (with too few rows the core's message about the number of parameters is the better one).
   if (data.N() > prototype.NumParameters() && xExpert.n_rows == data.N() && xGate.n_rows == data.N()) {
     moest::CheckFullRank(xExpert, file.expertTerms, "expert");
-    // (moe() passes one matrix for both when the two parts have the same terms)
-    if (xGate.memptr() != xExpert.memptr()) moest::CheckFullRank(xGate, file.gateTerms, "gate");
+    if (!sharedDesign) moest::CheckFullRank(xGate, file.gateTerms, "gate");
   }
   moest::FitOptions fitOptions = moest_r::ToFitOptions(options, seed);
   if (options.containsElementNamed("start_json")) {

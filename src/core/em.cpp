@@ -28,6 +28,10 @@ double SecondsSince(Clock::time_point start) {
 
 }  // namespace
 
+int GateStepsAfterStart(const EmOptions& options) {
+  return options.variant == EmVariant::Standard ? options.gateSteps : 0;
+}
+
 double AbsoluteVarianceFloor(const Data& data, const EmOptions& options) {
   // The smallest column variance: a multivariate expert floors every column's scale at this one.
   const double spread = data.N() > 1 && data.y.n_cols > 0 ? arma::var(data.y).min() : 1.0;
@@ -136,9 +140,7 @@ FitResult RunEm(Model model, const Data& data, arma::mat start, const EmOptions&
   StepReport report =
       MStepHolding(model, data, options.variant == EmVariant::Classification ? hardStart : start, options.fixed);
   stats.gateCapHits += report.innerCapHit ? 1 : 0;
-  // Classification EM stops when the partition settles, which needs solved M-steps; so do the
-  // stochastic draws, to follow flexmix's SEM.
-  model.gate().SetNewtonSteps(options.variant == EmVariant::Standard ? options.gateSteps : 0);
+  model.gate().SetNewtonSteps(GateStepsAfterStart(options));
   r = std::move(start);  // the E-steps overwrite it
   hardStart.reset();
   double previous = 0.0, beforePrevious = 0.0;

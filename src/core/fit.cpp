@@ -223,7 +223,7 @@ void ValidateFitInput(const Model& model, const Data& data, const FitOptions& op
                      "divide it by a power of 10)");
   }
   CheckFullRank(data.xExpert, ColumnNumbers(data.xExpert.n_cols), "expert");
-  CheckFullRank(data.xGate, ColumnNumbers(data.xGate.n_cols), "gate");
+  if (&data.xGate != &data.xExpert) CheckFullRank(data.xGate, ColumnNumbers(data.xGate.n_cols), "gate");
   if (!options.initialPartition.is_empty()) {
     if (options.initialPartition.n_elem != n) {
       throw InputError("the initial partition has " + std::to_string(options.initialPartition.n_elem) +

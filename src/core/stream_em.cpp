@@ -300,7 +300,7 @@ FitResult RunStreamingEm(Model model, ChunkedData& data, const EmOptions& option
   PassSums sums = Pass(model, data, shape, reducer, observer);
   StepReport report = StreamMStep(model, sums, shape, scales, data, reducer);
   stats.gateCapHits += report.innerCapHit ? 1 : 0;
-  model.gate().SetNewtonSteps(options.gateSteps);
+  model.gate().SetNewtonSteps(GateStepsAfterStart(options));
   double previous = 0.0;
   arma::vec previousTheta;
   for (int it = 1;; ++it) {

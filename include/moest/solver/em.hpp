@@ -37,6 +37,13 @@ bool EmStops(int it, double logLik, const TraceRow& row, double previous, double
  */
 void FinishEmStatus(const StepReport& report, FitStatistics& stats);
 
+/**
+ * Newton steps of the gate per EM iteration after the first M-step (Gate::SetNewtonSteps):
+ * options.gateSteps for standard EM; 0 (solved M-steps) for classification EM, which stops when the
+ * partition settles, and for stochastic EM, which follows flexmix's SEM.
+ */
+int GateStepsAfterStart(const EmOptions& options);
+
 /** The absolute variance floor implied by options.varianceFloor for this response. */
 double AbsoluteVarianceFloor(const Data& data, const EmOptions& options);
 
