@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "moest/arma.hpp"
+#include "moest/blas_threads.hpp"
 
 namespace {
 
@@ -72,6 +73,8 @@ int Run(int argc, char** argv) {
     PrintError(ParseErrorMessage(app, e, argc, argv));
     return kExitBadInput;
   }
+  // One OpenBLAS thread for the whole command, its rank checks included (moest/blas_threads.hpp).
+  const moest::OneBlasThread blas;
   return action();
 }
 

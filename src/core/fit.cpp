@@ -4,6 +4,7 @@
 #include <limits>
 #include <sstream>
 
+#include "moest/blas_threads.hpp"
 #include "moest/errors.hpp"
 #include "moest/diagnostics/convergence.hpp"
 #include "moest/io/design.hpp"
@@ -237,6 +238,7 @@ void ValidateFitInput(const Model& model, const Data& data, const FitOptions& op
 }
 
 FitResult Fit(const Model& prototype, const Data& data, const FitOptions& given, Observer& observer) {
+  const OneBlasThread blas;  // moest's threads are the parallel ones (moest/blas_threads.hpp)
   ValidateFitInput(prototype, data, given);
   FitOptions options = given;
   options.em.fixed = options.mle.fixed = ResolveFixedBlocks(given.fixed, given.startModel);

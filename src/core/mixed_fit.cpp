@@ -1,5 +1,6 @@
 #include "moest/mixed/fit_mixed.hpp"
 
+#include "moest/blas_threads.hpp"
 #include "moest/errors.hpp"
 #include "moest/solver/fit.hpp"
 
@@ -79,6 +80,7 @@ void CheckSlopesVaryWithinGroups(const arma::mat& z, const GroupIndex& groups, c
 
 MixedFit FitMixed(const Model& prototype, const Data& data, const arma::mat& randomDesign,
                   const MixedOptions& options, Observer& observer) {
+  const OneBlasThread blas;  // moest's threads are the parallel ones (moest/blas_threads.hpp)
   if (data.group == nullptr) throw InputError("a mixed-effects fit needs a group column");
   if (data.offset != nullptr) throw InputError("an offset is not supported in mixed-effects fits");
   CheckFamilies(prototype, options);

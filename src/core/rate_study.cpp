@@ -14,6 +14,7 @@
 #include <omp.h>
 #endif
 
+#include "moest/blas_threads.hpp"
 #include "moest/errors.hpp"
 #include "moest/io/atomic_write.hpp"
 #include "moest/model/simulate.hpp"
@@ -333,6 +334,7 @@ Model NearTrueStart(const RatesTruth& truth, arma::uword K, arma::uword n, const
 }
 
 StudyTable RunRatesStudy(const RatesTruth& truth, const StudyOptions& options, Observer& observer) {
+  const OneBlasThread blas;  // moest's threads are the parallel ones (moest/blas_threads.hpp)
   CheckOptions(truth, options);
   const MixingAtoms trueAtoms = AtomsOf(truth.model);
   StudyTable table;

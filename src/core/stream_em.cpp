@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "moest/blas_threads.hpp"
 #include "moest/errors.hpp"
 #include "moest/expert/gaussian.hpp"
 #include "moest/gate/gaussian_density.hpp"
@@ -277,6 +278,7 @@ void CheckStreamable(const Model& model, const EmOptions& options) {
 
 FitResult RunStreamingEm(Model model, ChunkedData& data, const EmOptions& options, Observer& observer,
                          Reducer& reducer) {
+  const OneBlasThread blas;  // moest's threads are the parallel ones (moest/blas_threads.hpp)
   CheckStreamable(model, options);
   Shape shape;
   shape.K = model.K();
