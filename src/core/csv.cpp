@@ -1,6 +1,7 @@
 #include "moest/io/csv.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -18,57 +19,74 @@ namespace moest {
 
 namespace {
 
-// Splits a stream into records of fields (RFC 4180 quoting), reading it character by character so
-// that a large file is never held whole. `line` receives each record's 1-based starting line, for
-// messages.
+// Bytes of a file read at a time.
+constexpr std::size_t kReadBlock = std::size_t{1} << 20;
+
+// Splits a stream into records of fields (RFC 4180 quoting). It reads the stream a block at a time,
+// so that a large file is never held whole, and copies each run of ordinary characters into its field
+// in one step. `line` receives each record's 1-based starting line, for messages.
 class RecordReader {
  public:
-  RecordReader(std::streambuf& in, const std::string& source) : in_(in), source_(source) {}
+  RecordReader(std::streambuf& in, const std::string& source) : in_(in), source_(source), block_(kReadBlock) {}
 
-  bool Next(std::vector<std::string>& fields, std::size_t& line) {
-    fields.clear();
+  /**
+   * The next record's fields in fields[0, count): the vector keeps its strings from record to record,
+   * so that their storage is reused. False at the end of the stream.
+   */
+  bool Next(std::vector<std::string>& fields, std::size_t& count, std::size_t& line) {
+    count = 0;
     // Skip blank lines between records.
-    for (int c = in_.sgetc(); c == '\n' || c == '\r'; c = in_.sgetc()) {
+    for (int c = Peek(); c == '\n' || c == '\r'; c = Peek()) {
       if (c == '\n') ++line_;
-      Take();
+      Advance(1);
     }
-    if (in_.sgetc() == kEnd) return false;
+    if (Peek() == kEnd) return false;
     line = line_;
-    std::string field;
+    std::string* field = &Open(fields, count);
     bool quoted = false;
     bool wasQuoted = false;
-    for (int c = Take(); c != kEnd; c = Take()) {
+    while (Peek() != kEnd) {
+      // The run of characters up to the next one with a meaning, appended in one step.
+      const char* run = at_;
+      if (quoted) {
+        while (run != end_ && *run != '"' && *run != '\n') ++run;
+      } else {
+        while (run != end_ && *run != ',' && *run != '\n' && *run != '\r' && *run != '"') ++run;
+      }
+      field->append(at_, run);
+      Advance(static_cast<std::size_t>(run - at_));
+      if (at_ == end_) continue;  // the run reached the end of the block: read on
+      const char c = *at_;
+      Advance(1);
       if (quoted) {
         if (c == '"') {
-          if (in_.sgetc() == '"') {
-            field += '"';
-            Take();
+          if (Peek() == '"') {
+            *field += '"';
+            Advance(1);
           } else {
             quoted = false;
           }
-        } else {
-          if (c == '\n') ++line_;
-          field += static_cast<char>(c);
+        } else {  // a line break inside quotes belongs to the field
+          ++line_;
+          *field += c;
         }
       } else if (c == '"') {
         quoted = true;
         wasQuoted = true;
       } else if (c == ',') {
-        fields.push_back(wasQuoted ? field : Trim(field));
-        field.clear();
+        if (!wasQuoted) TrimInPlace(*field);
+        field = &Open(fields, count);
         wasQuoted = false;
       } else if (c == '\n') {
         ++line_;
         break;
-      } else if (c != '\r') {
-        field += static_cast<char>(c);
-      }
+      }  // '\r' outside quotes is dropped
     }
     if (quoted) {
       throw InputError(source_ + ": a quoted field opened on line " + std::to_string(line) +
                        " is never closed");
     }
-    fields.push_back(wasQuoted ? field : Trim(field));
+    if (!wasQuoted) TrimInPlace(*field);
     return true;
   }
 
@@ -78,14 +96,49 @@ class RecordReader {
  private:
   static constexpr int kEnd = std::char_traits<char>::eof();
 
-  int Take() {
-    const int c = in_.sbumpc();
-    if (c != kEnd) ++bytesRead_;
-    return c;
+  /** fields[count], emptied, as the next field (a new string only when the vector is too short). */
+  static std::string& Open(std::vector<std::string>& fields, std::size_t& count) {
+    if (count == fields.size()) fields.emplace_back();
+    std::string& field = fields[count++];
+    field.clear();
+    return field;
+  }
+
+  static bool Blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+  static void TrimInPlace(std::string& s) {
+    if (s.empty() || (!Blank(s.front()) && !Blank(s.back()))) return;  // the common case
+    const char* blanks = " \t\r";
+    const auto last = s.find_last_not_of(blanks);
+    if (last == std::string::npos) {
+      s.clear();
+      return;
+    }
+    s.erase(last + 1);
+    s.erase(0, s.find_first_not_of(blanks));
+  }
+
+  /** The next character without consuming it (reading the next block when this one is used up). */
+  int Peek() {
+    if (at_ == end_) {
+      const std::streamsize got = in_.sgetn(block_.data(), static_cast<std::streamsize>(block_.size()));
+      if (got <= 0) return kEnd;
+      at_ = block_.data();
+      end_ = at_ + got;
+    }
+    return static_cast<unsigned char>(*at_);
+  }
+
+  void Advance(std::size_t n) {
+    at_ += n;
+    bytesRead_ += n;
   }
 
   std::streambuf& in_;
   const std::string& source_;
+  std::vector<char> block_;
+  const char* at_ = nullptr;
+  const char* end_ = nullptr;
   std::size_t line_ = 1;
   std::size_t bytesRead_ = 0;
 };
@@ -99,20 +152,25 @@ std::size_t BytesLeft(std::streambuf& in) {
   return end == std::streampos(-1) || end < here ? 0 : static_cast<std::size_t>(end - here);
 }
 
-// Bytes of a file read at a time.
-constexpr std::size_t kReadBlock = std::size_t{1} << 20;
-
 // Rows read before the row count of a file is estimated from their length.
 constexpr std::size_t kSampleRows = 1024;
 
-bool IsMissing(const std::string& cell) { return cell.empty() || cell == "NA"; }
+bool IsMissing(const std::string& cell) {
+  return cell.empty() || (cell.size() == 2 && cell[0] == 'N' && cell[1] == 'A');
+}
 
+// The whole cell as a number. std::from_chars reads the common forms quickly and rounds exactly as
+// strtod does; strtod takes what from_chars leaves (a sign '+', hexadecimal, out of range), so the
+// numbers accepted and their values are strtod's.
 bool ParseNumber(const std::string& cell, double& value) {
-  const char* begin = cell.c_str();
-  char* end = nullptr;
+  const char* begin = cell.data();
+  const char* end = begin + cell.size();
+  const std::from_chars_result fast = std::from_chars(begin, end, value);
+  if (fast.ec == std::errc() && fast.ptr == end) return true;
+  char* stop = nullptr;
   errno = 0;
-  value = std::strtod(begin, &end);
-  return end != begin && *end == '\0';
+  value = std::strtod(begin, &stop);
+  return stop != begin && *stop == '\0';
 }
 
 std::string FormatNumber(double value) {
@@ -195,8 +253,9 @@ Table ParseCsv(std::istream& in, const std::string& source, const CsvPosition& p
   const std::size_t bytes = BytesLeft(buffer);
   RecordReader reader(buffer, source);
   std::vector<std::string> fields;
-  std::size_t line = 0;
-  if (!reader.Next(fields, line)) throw InputError(source + " is empty: expected a header row");
+  std::size_t count = 0, line = 0;
+  if (!reader.Next(fields, count, line)) throw InputError(source + " is empty: expected a header row");
+  fields.resize(count);
   const std::size_t headerBytes = reader.BytesRead();
   Table table;
   table.rowsBefore_ = position.rowsBefore;
@@ -209,9 +268,9 @@ Table ParseCsv(std::istream& in, const std::string& source, const CsvPosition& p
     table.columns_.push_back(column);
   }
   const std::size_t width = table.columns_.size();
-  while (reader.Next(fields, line)) {
-    if (fields.size() != width) {
-      throw InputError(source + ": line " + std::to_string(position.linesBefore + line) + " has " + std::to_string(fields.size()) +
+  while (reader.Next(fields, count, line)) {
+    if (count != width) {
+      throw InputError(source + ": line " + std::to_string(position.linesBefore + line) + " has " + std::to_string(count) +
                        " fields but the header has " + std::to_string(width));
     }
     const std::size_t row = ++table.nRows_;

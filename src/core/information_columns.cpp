@@ -13,7 +13,11 @@ arma::mat NegativeDifferenceJacobian(const Model& model, double step, int thread
   const arma::uword m = theta.n_elem;
   arma::mat out(m, m, arma::fill::zeros);
   if (m == 0) return out;
-  const int team = std::max(1, std::min<int>(ResolveThreads(threads), static_cast<int>(m)));
+  // One task per coordinate and direction, 2m in all: with m odd, one task per column would leave a
+  // thread a whole column (two gradient passes) behind the other.
+  const arma::uword tasks = 2 * m;
+  const int team = std::max(1, std::min<int>(ResolveThreads(threads), static_cast<int>(tasks)));
+  arma::mat up(m, m), down(m, m);
 #ifdef _OPENMP
 #pragma omp parallel num_threads(team)
 #endif
@@ -24,17 +28,18 @@ arma::mat NegativeDifferenceJacobian(const Model& model, double step, int thread
 #ifdef _OPENMP
 #pragma omp for schedule(static)
 #endif
-    for (arma::uword j = 0; j < m; ++j) {
+    for (arma::uword t = 0; t < tasks; ++t) {
+      const arma::uword j = t / 2;
       const double h = step * std::max(1.0, std::abs(theta[j]));
-      shifted[j] = theta[j] + h;
+      shifted[j] = t % 2 == 0 ? theta[j] + h : theta[j] - h;
       UnpackModel(probe, shifted);
-      const arma::vec up = f(probe, j, buffer);
-      shifted[j] = theta[j] - h;
-      UnpackModel(probe, shifted);
-      const arma::vec down = f(probe, j, buffer);
+      (t % 2 == 0 ? up : down).col(j) = f(probe, j, buffer);
       shifted[j] = theta[j];
-      out.col(j) = -(up - down) / (2.0 * h);
     }
+  }
+  for (arma::uword j = 0; j < m; ++j) {
+    const double h = step * std::max(1.0, std::abs(theta[j]));
+    out.col(j) = -(up.col(j) - down.col(j)) / (2.0 * h);
   }
   return 0.5 * (out + out.t());
 }

@@ -2,6 +2,10 @@
 
 #include "test_support.hpp"
 
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <sstream>
 
 #include "moest/errors.hpp"
@@ -83,6 +87,60 @@ TEST(Csv, FormatWritesFullPrecision) {
   const Table t = ParseCsv(in, "round trip");
   EXPECT_EQ(t.Numeric("b")[0], 1.0 / 3.0);
   EXPECT_EQ(t.Numeric("a")[0], 0.1);
+}
+
+// The reader takes numbers with std::from_chars and leaves the rest to strtod: every cell must read as
+// strtod reads it, bit for bit, and a cell strtod rejects must turn the column to text.
+TEST(Csv, NumbersReadAsStrtodReadsThem) {
+  std::vector<std::string> cells = {"0",      "-0",    "+1.5",   ".5",      "5.",        "1E5",     "-3e-2",
+                                    "0x1p3",  "1e400", "-1e400", "1e-320",  "2.2250738585072014e-308",
+                                    "inf",    "-Infinity", "nan", "0.1",   "123456789012345678901234567890"};
+  arma::arma_rng::set_seed(7);
+  const arma::vec draws = arma::randn(2000) * 1e3;
+  char buffer[40];
+  for (arma::uword i = 0; i < draws.n_elem; ++i) {
+    std::snprintf(buffer, sizeof buffer, i % 3 == 0 ? "%.17g" : (i % 3 == 1 ? "%.7g" : "%.3e"), draws[i]);
+    cells.push_back(buffer);
+  }
+  std::string text = "a,q\n";
+  for (const std::string& cell : cells) text += cell + ",\" " + cell + "\"\n";  // also quoted, with a blank
+  const Table t = Parse(text);
+  ASSERT_EQ(t.NumRows(), cells.size());
+  const Column& a = t.Get("a");
+  const Column& q = t.Get("q");
+  ASSERT_TRUE(a.numeric);
+  ASSERT_TRUE(q.numeric);
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const double expected = std::strtod(cells[i].c_str(), nullptr);
+    if (std::isnan(expected)) {
+      EXPECT_TRUE(std::isnan(a.values[i])) << cells[i];
+      EXPECT_TRUE(std::isnan(q.values[i])) << cells[i];
+      continue;
+    }
+    EXPECT_EQ(std::memcmp(&a.values[i], &expected, sizeof expected), 0) << cells[i];
+    EXPECT_EQ(std::memcmp(&q.values[i], &expected, sizeof expected), 0) << " " << cells[i];
+  }
+  EXPECT_FALSE(Parse("a\n1\n1.5x\n").Get("a").numeric);
+  EXPECT_FALSE(Parse("a\n1\n1e\n").Get("a").numeric);
+  EXPECT_FALSE(Parse("a\n1\n--1\n").Get("a").numeric);
+}
+
+// Fields longer than the reader's block, and records across its edges, read whole.
+TEST(Csv, RecordsAcrossReadBlocksReadWhole) {
+  const std::string longText(3u << 20, 'x');  // three of the reader's 1 MiB blocks
+  std::string text = "n,label\n";
+  for (int i = 0; i < 50000; ++i) text += std::to_string(i) + ",\"a\"\"b\"\n";
+  text += "50000,\"" + longText + "\"\r\n";
+  for (int i = 50001; i < 200000; ++i) text += std::to_string(i) + "," + (i % 2 ? "c" : " d ") + "\n";
+  const Table t = Parse(text);
+  ASSERT_EQ(t.NumRows(), 200000u);
+  const arma::vec n = t.Numeric("n");
+  for (arma::uword i = 0; i < n.n_elem; ++i) ASSERT_EQ(n[i], static_cast<double>(i));
+  const Column& label = t.Get("label");
+  EXPECT_EQ(label.text[0], "a\"b");
+  EXPECT_EQ(label.text[50000], longText);
+  EXPECT_EQ(label.text[50001], "c");
+  EXPECT_EQ(label.text[50002], "d");
 }
 
 }  // namespace

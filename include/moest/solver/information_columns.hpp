@@ -19,7 +19,7 @@ using ShiftedGradient = std::function<arma::vec(const Model& probe, arma::uword 
 /**
  * The m x m matrix whose column j is -(f(theta + h_j e_j) - f(theta - h_j e_j)) / (2 h_j),
  * h_j = step * max(1, |theta_j|), theta = PackModel(model), symmetrised. Runs on
- * ResolveThreads(threads) threads.
+ * ResolveThreads(threads) threads, one task per coordinate and direction.
  */
 arma::mat NegativeDifferenceJacobian(const Model& model, double step, int threads, const ShiftedGradient& f);
 
