@@ -20,9 +20,17 @@ void SoftmaxGate::SetInnerControl(int maxIterations, double tolerance) {
 }
 
 void SoftmaxGate::LogWeights(const Data& data, arma::mat& logG) const {
-  kernels::LinearLogSoftmax(data.xGate, w_, logG);
-  last_.value.logWeights = logG;
-  last_.value.design = data.xGate.memptr();
+  LastWeights& last = last_.value;
+  if (last.acceptedTrial && last.design == data.xGate.memptr() && last.logWeights.n_rows == data.xGate.n_rows) {
+    // The E-step right after an M-step on the same data: the Newton loop's accepted trial point holds
+    // these log weights already (one gate pass, X w and a log-sum-exp over n x K, saved).
+    logG = last.logWeights;
+  } else {
+    kernels::LinearLogSoftmax(data.xGate, w_, logG);
+    last.logWeights = logG;
+  }
+  last.design = data.xGate.memptr();
+  last.acceptedTrial = false;
 }
 
 StepReport SoftmaxGate::FitResponsibilities(const Data& data, const arma::mat& r) {
@@ -32,7 +40,7 @@ StepReport SoftmaxGate::FitResponsibilities(const Data& data, const arma::mat& r
   // buffer (an n x K copy less), and computes them there otherwise.
   arma::mat& logG = last_.value.logWeights;
   SoftmaxNewtonPoint start;
-  if (last_.value.design == x.memptr() && logG.n_rows == x.n_rows) {
+  if (last_.value.design == x.memptr() && !last_.value.acceptedTrial && logG.n_rows == x.n_rows) {
     start.objective = arma::accu(r % logG);
   } else {
     start.objective = kernels::SoftmaxEvaluate(x, w_, r, logG);
@@ -56,7 +64,14 @@ StepReport SoftmaxGate::FitResponsibilities(const Data& data, const arma::mat& r
     lastTrial = w;
     return point;
   };
-  return FitNewton(std::move(start), evaluate);
+  StepReport report = FitNewton(std::move(start), evaluate);
+  if (lastTrial.n_elem == w_.n_elem && arma::approx_equal(lastTrial, w_, "absdiff", 0.0)) {
+    // The loop ended on its last trial point: keep its log weights for the next E-step on these data.
+    last_.value.logWeights.swap(trialLogG);
+    last_.value.design = x.memptr();
+    last_.value.acceptedTrial = true;
+  }
+  return report;
 }
 
 StepReport SoftmaxGate::FitNewton(SoftmaxNewtonPoint start, const SoftmaxEvaluator& evaluate) {

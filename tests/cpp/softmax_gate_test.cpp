@@ -106,6 +106,47 @@ TEST(SoftmaxGate, OneNewtonStepRaisesTheObjectiveWithoutACapHit) {
   EXPECT_LT(best - stepped, 0.1 * (best - before));  // ...but most of the way (Newton from a smooth start)
 }
 
+// After an M-step the gate keeps its accepted Newton point's log weights for the next E-step on the same
+// data: they must be the log weights at the new coefficients, and must not outlive a change of the
+// coefficients or serve other data.
+TEST(SoftmaxGate, TheEStepAfterAnMStepSeesTheNewCoefficientsWeights) {
+  Rng rng(8);
+  const arma::mat x = RandomDesign(400, rng), other = RandomDesign(400, rng);
+  const Data data(x, x, x), otherData(other, other, other);
+  arma::mat r = RandomResponsibilities(400, 3, rng);
+  r.col(2) += 0.5 * arma::conv_to<arma::vec>::from(x.col(1) > 0.0);
+  r.each_col() /= arma::sum(r, 1);
+  for (int steps : {1, 0}) {
+    SoftmaxGate gate(3, 3);
+    gate.SetNewtonSteps(steps);
+    arma::mat before;
+    gate.LogWeights(data, before);  // an E-step at the start
+    gate.FitResponsibilities(data, r);
+    SoftmaxGate fresh(3, 3);  // the same coefficients, nothing kept
+    fresh.SetBlocks(gate.Blocks());
+    arma::mat kept, computed;
+    gate.LogWeights(data, kept);
+    fresh.LogWeights(data, computed);
+    EXPECT_GT(arma::abs(kept - before).max(), 0.01) << "steps " << steps;  // the coefficients moved
+    EXPECT_LT(arma::abs(kept - computed).max(), 1e-12) << "steps " << steps;
+    // Other data at the same coefficients: computed for them.
+    gate.FitResponsibilities(data, r);
+    fresh.SetBlocks(gate.Blocks());
+    gate.LogWeights(otherData, kept);
+    fresh.LogWeights(otherData, computed);
+    EXPECT_LT(arma::abs(kept - computed).max(), 1e-12) << "steps " << steps;
+    // New coefficients after the M-step: the kept weights are dropped.
+    gate.FitResponsibilities(data, r);
+    arma::mat w = gate.Blocks()[0].value;
+    w(1, 1) += 0.5;
+    gate.SetBlocks({{"coefficients", w}});
+    fresh.SetBlocks({{"coefficients", w}});
+    gate.LogWeights(data, kept);
+    fresh.LogWeights(data, computed);
+    EXPECT_LT(arma::abs(kept - computed).max(), 1e-12) << "steps " << steps;
+  }
+}
+
 TEST(SoftmaxGate, InterceptOnlyGateFitsTheMixingProportions) {
   const arma::uword n = 400;
   const arma::mat x = arma::ones(n, 1);

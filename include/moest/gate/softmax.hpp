@@ -44,11 +44,17 @@ class SoftmaxGate : public Gate {
   // Workspace of the Newton loop's trial points, kept across M-steps to avoid n x K allocations.
   Scratch<arma::mat> trialLogG_;
   mutable Scratch<arma::mat> gradient_;  // GradLogWeights' n x K weights and residuals
-  // The last LogWeights output and the gate design it was computed on: the E-step has just computed
-  // exactly what the M-step's Newton loop starts from. Valid only while the coefficients are unchanged.
+  // The log weights at the current coefficients on the gate design `design` points to, from one of:
+  //  - the last LogWeights call: the E-step has just computed what the M-step's Newton loop starts
+  //    from;
+  //  - the M-step's accepted Newton trial point (acceptedTrial): the next E-step on the same data
+  //    takes them instead of recomputing them. Used once: the data must not change between the two
+  //    (as in EM), which is why the M-step does not start from such weights.
+  // Valid only while the coefficients are unchanged (every change sets design to null).
   struct LastWeights {
     arma::mat logWeights;
     const double* design = nullptr;
+    bool acceptedTrial = false;
   };
   mutable Scratch<LastWeights> last_;
   int maxNewton_ = 25;
