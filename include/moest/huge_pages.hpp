@@ -7,7 +7,10 @@
 // or more are therefore 2 MiB aligned, rounded up to whole 2 MiB pages and advised for transparent huge
 // pages (madvise(MADV_HUGEPAGE)): one fault then maps 512 pages. Where the kernel has no transparent
 // huge pages the advice is ignored. Smaller blocks are aligned as Armadillo aligns them. Both kinds are
-// released with free(), as Armadillo's own allocator releases its blocks.
+// released with free(), as Armadillo's own allocator releases its blocks, except that each thread keeps
+// a few freed huge-page blocks of up to 16 MiB (32 MiB in all) for its next allocation of about the same
+// size: the next start of a fit then reuses the last start's buffers instead of faulting in and clearing
+// new pages (with glibc on Linux; elsewhere every block is freed).
 #pragma once
 
 #include <cstddef>

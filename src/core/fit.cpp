@@ -244,7 +244,13 @@ FitResult Fit(const Model& prototype, const Data& data, const FitOptions& given,
   options.em.fixed = options.mle.fixed = ResolveFixedBlocks(given.fixed, given.startModel);
   // One-step mode runs only the given start; otherwise every start, on as many threads as asked.
   const int nStarts = options.oneStep ? 1 : options.starts;
-  const StartTask task = [&](int s, Observer& recorder) { return RunStart(prototype, data, options, s, recorder); };
+  const StartTask task = [&](int s, Observer& recorder) {
+    FitResult result = RunStart(prototype, data, options, s, recorder);
+    // A copy of a model carries no scratch space: the start's n x K workspaces are released now, for
+    // the thread's next start to reuse (moest/huge_pages.hpp), not held until every start has ended.
+    result.model = Model(result.model);
+    return result;
+  };
   std::vector<StartOutcome> outcomes = RunStartsInParallel(nStarts, options.threads, task, observer);
 
   FitResult best;
@@ -273,9 +279,6 @@ FitResult Fit(const Model& prototype, const Data& data, const FitOptions& given,
     }
   }
   outcomes.clear();  // the other starts' n x K responsibilities
-  // A copy of a model carries no scratch space: the EM's n x K workspaces are released before the
-  // gradient and information passes allocate their own.
-  best.model = Model(best.model);
   if (!haveBest) {  // interrupted before any start began
     best.model = prototype;
     best.stats.status = FitStatus::Interrupted;
