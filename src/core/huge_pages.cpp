@@ -47,9 +47,12 @@ struct Cleanup {
   }
 };
 
-/** A kept block of at least `bytes` (and less than two huge pages more), taken out of the list; or null. */
+/**
+ * The most recently kept block of at least `bytes` (and less than two huge pages more), taken out of the
+ * list; or null.
+ */
 void* TakeKept(std::size_t bytes) {
-  for (std::size_t i = 0; i < kept.count; ++i) {
+  for (std::size_t i = kept.count; i-- > 0;) {
     if (kept.bytes[i] >= bytes && kept.bytes[i] < bytes + 2 * kHugePage) {
       void* memory = kept.memory[i];
       kept.total -= kept.bytes[i];
