@@ -39,8 +39,7 @@ arma::mat CompleteInformation(const Model& model, const Data& data, double step,
     for (arma::uword j = at; j < at + size; ++j) owner[j] = k + 1;
     at += size;
   }
-  // The moving block's gradient at r held fixed; on large data summed over blocks of rows, so that the
-  // components' gradient workspaces are one block's size.
+  // The moving block's gradient at r held fixed.
   auto blockGradient = [&](const Model& probe, arma::uword j, const Data& rows, const arma::mat& weights, arma::vec& part) {
     if (owner[j] == 0) {
       probe.gate().GradLogJointWeights(rows, weights, part);
@@ -48,24 +47,27 @@ arma::mat CompleteInformation(const Model& model, const Data& data, double step,
       probe.expert(owner[j] - 1).GradLogDensity(rows, ColumnView(weights, owner[j] - 1), part);
     }
   };
-  const bool blocks = UsesRowBlocks(data);
-  return NegativeDifferenceJacobian(model, step, threads, [&](const Model& probe, arma::uword j, arma::mat&) {
-    arma::vec gradient(m, arma::fill::zeros), part;
-    if (!blocks) {
-      blockGradient(probe, j, data, r, part);
-    } else {
-      arma::mat weights;
-      ForEachRowBlock(data, [&](const Data& rows, arma::uword first, arma::uword last) {
-        weights = r.rows(first, last);
-        arma::vec piece;
-        blockGradient(probe, j, rows, weights, piece);
-        if (part.is_empty()) part = piece;
-        else if (!piece.is_empty()) part += piece;
-      });
-    }
+  auto placed = [&](arma::uword j, const arma::vec& part) {
+    arma::vec gradient(m, arma::fill::zeros);
     if (!part.is_empty()) gradient.subvec(begin[owner[j]], begin[owner[j]] + part.n_elem - 1) = part;
     return gradient;
-  });
+  };
+  if (data.group != nullptr) {
+    return NegativeDifferenceJacobian(model, step, threads, [&](const Model& probe, arma::uword j, arma::mat&) {
+      arma::vec part;
+      blockGradient(probe, j, data, r, part);
+      return placed(j, part);
+    });
+  }
+  // Summed block by block of rows, as the observed information (solver/information_columns.hpp).
+  return NegativeDifferenceJacobianByRows(
+      model, data, step, threads,
+      [&](const Model& probe, arma::uword j, const Data& rows, arma::uword first, arma::uword last, arma::mat& weights) {
+        weights = r.rows(first, last);
+        arma::vec part;
+        blockGradient(probe, j, rows, weights, part);
+        return placed(j, part);
+      });
 }
 
 double MissingInformationRate(const Model& model, const Data& data, const arma::uvec& freeCoordinates,

@@ -4,6 +4,7 @@
 
 #include "moest/diagnostics/convergence.hpp"
 #include "moest/model/packing.hpp"
+#include "moest/solver/information_columns.hpp"
 #include "moest/solver/fit.hpp"
 #include "test_support.hpp"
 
@@ -55,6 +56,49 @@ TEST(InformationColumns, BlockwiseCompleteInformationEqualsTheFullDifferences) {
   // Gate and expert blocks do not mix.
   const arma::uword gate = truth.gate().Pack().n_elem;
   EXPECT_EQ(arma::abs(blockwise.submat(0, gate, gate - 1, m - 1)).max(), 0.0);
+}
+
+// On data of several cache blocks the information matrices are summed block by block, in fixed groups:
+// identical for any number of threads, and equal to differencing the gradients of the whole data.
+TEST(InformationColumns, RowBlockedInformationEqualsTheWholeDataDifferences) {
+  const Model truth = ThreeExperts();
+  const test::SimulatedData sim = test::SimulateLinear(truth, 30001, 25);  // 8 blocks, the last one row
+  const Data data = sim.View();
+  const arma::mat one = ObservedInformation(truth, data, 1e-5, 1);
+  const arma::mat two = ObservedInformation(truth, data, 1e-5, 2);
+  const arma::mat three = ObservedInformation(truth, data, 1e-5, 3);
+  EXPECT_TRUE(arma::all(arma::vectorise(one == two)));
+  EXPECT_TRUE(arma::all(arma::vectorise(one == three)));
+  const arma::mat whole = NegativeDifferenceJacobian(truth, 1e-5, 2, [&](const Model& probe, arma::uword, arma::mat& r) {
+    arma::vec gradient;
+    LogLikelihoodGradient(probe, data, gradient, &r);
+    return gradient;
+  });
+  ASSERT_EQ(one.n_rows, whole.n_rows);
+  // The central differences cancel most digits of the gradients (sums over 30000 rows): the two
+  // summation orders agree to the differences' round-off, ~1e-16 |gradient terms| / h.
+  EXPECT_LT(arma::abs(one - whole).max(), 1e-7 * arma::abs(whole).max());
+  EXPECT_GT(arma::abs(one - whole).max(), 0.0);  // a different summation order indeed
+  const arma::mat complete1 = CompleteInformation(truth, data, 1e-5, 1);
+  const arma::mat complete2 = CompleteInformation(truth, data, 1e-5, 2);
+  EXPECT_TRUE(arma::all(arma::vectorise(complete1 == complete2)));
+  arma::mat r;
+  truth.LogLikelihood(data, &r);
+  const arma::vec theta = PackModel(truth);
+  arma::mat full(theta.n_elem, theta.n_elem);
+  Model probe = truth;
+  for (arma::uword j = 0; j < theta.n_elem; ++j) {
+    const double h = 1e-5 * std::max(1.0, std::abs(theta[j]));
+    arma::vec shifted = theta;
+    shifted[j] += h;
+    UnpackModel(probe, shifted);
+    const arma::vec up = CompleteDataGradient(probe, data, r);
+    shifted[j] = theta[j] - h;
+    UnpackModel(probe, shifted);
+    full.col(j) = -(up - CompleteDataGradient(probe, data, r)) / (2.0 * h);
+  }
+  full = 0.5 * (full + full.t());
+  EXPECT_LT(arma::abs(complete1 - full).max(), 1e-7 * arma::abs(full).max());
 }
 
 TEST(InformationColumns, FitWithoutStandardErrorsFormsNoInformation) {

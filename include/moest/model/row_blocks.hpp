@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 
 #include "moest/data.hpp"
 
@@ -19,5 +20,17 @@ bool UsesRowBlocks(const Data& data);
  * (one copy when the gate's design is the experts', as it is when their terms are equal).
  */
 void ForEachRowBlock(const Data& data, const std::function<void(const Data&, arma::uword, arma::uword)>& visit);
+
+/** A copy of some rows of a data set, kept for the next rows (its buffers are reused). */
+class RowBlock {
+ public:
+  /** Rows first..last of `data` (no groups), valid until the next call. */
+  const Data& Take(const Data& data, arma::uword first, arma::uword last);
+
+ private:
+  arma::mat y_, xExpert_, xGate_;
+  arma::vec offset_;
+  std::optional<Data> view_;
+};
 
 }  // namespace moest
