@@ -296,7 +296,7 @@ FitResult Fit(const Model& prototype, const Data& data, const FitOptions& given,
   const FixedBlocks& fixed = options.em.fixed;
   const arma::uvec free = fixed.empty() ? arma::uvec() : FreeCoordinates(best.model, fixed);
   if (options.solver != SolverKind::Mle && best.stats.status != FitStatus::NonFinite) {
-    best.stats.gradientNorm = GradientNorm(best.model, data, free);
+    best.stats.gradientNorm = GradientNorm(best.model, data, free, options.threads);
   }
   if (!fixed.empty() && haveBest) {  // fixed parameters are not estimated: they do not count
     best.stats.nParameters = free.n_elem;

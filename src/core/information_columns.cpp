@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "moest/model/packing.hpp"
-#include "moest/model/row_blocks.hpp"
+#include "moest/solver/cache_block_sums.hpp"
 #include "moest/solver/parallel_starts.hpp"
 
 namespace moest {
@@ -46,59 +46,29 @@ arma::mat NegativeDifferenceJacobian(const Model& model, double step, int thread
   return 0.5 * (out + out.t());
 }
 
-namespace {
-
-// Rows per block: with a few columns, a block's data, posterior and the components' workspaces fit in a
-// core's 1 MiB L2 cache.
-constexpr arma::uword kCacheRows = 4096;
-// Groups of consecutive blocks: enough for two to eight threads to share out evenly, few enough that
-// their m x 2m sums stay small.
-constexpr arma::uword kGroups = 64;
-
-}  // namespace
-
 arma::mat NegativeDifferenceJacobianByRows(const Model& model, const Data& data, double step, int threads,
                                            const RowsGradient& f) {
   const arma::vec theta = PackModel(model);
-  const arma::uword m = theta.n_elem, n = data.N();
+  const arma::uword m = theta.n_elem;
   arma::mat out(m, m, arma::fill::zeros);
-  if (m == 0 || n == 0) return out;
+  if (m == 0 || data.N() == 0) return out;
   arma::vec h(m);
   for (arma::uword j = 0; j < m; ++j) h[j] = step * std::max(1.0, std::abs(theta[j]));
-  const arma::uword blocks = (n + kCacheRows - 1) / kCacheRows;
-  const arma::uword groups = std::min(blocks, kGroups);
-  // Column 2j of a group's sum: the gradient at theta + h_j e_j on its rows; column 2j + 1: at theta - h_j e_j.
-  std::vector<arma::mat> sums(groups);
-  const int team = std::max(1, std::min<int>(ResolveThreads(threads), static_cast<int>(groups)));
-#ifdef _OPENMP
-#pragma omp parallel num_threads(team)
-#endif
-  {
-    Model probe = model;  // each thread its own copy: the components keep mutable caches
-    arma::vec shifted = theta;
-    arma::mat buffer;
-    RowBlock block;
-#ifdef _OPENMP
-#pragma omp for schedule(dynamic)
-#endif
-    for (arma::uword g = 0; g < groups; ++g) {
-      arma::mat& sum = sums[g];
-      sum.zeros(m, 2 * m);
-      for (arma::uword b = g * blocks / groups; b < (g + 1) * blocks / groups; ++b) {
-        const arma::uword first = b * kCacheRows, last = std::min(n, first + kCacheRows) - 1;
-        const Data& rows = block.Take(data, first, last);
-        for (arma::uword t = 0; t < 2 * m; ++t) {
-          const arma::uword j = t / 2;
-          shifted[j] = t % 2 == 0 ? theta[j] + h[j] : theta[j] - h[j];
-          UnpackModel(probe, shifted);
-          sum.col(t) += f(probe, j, rows, first, last, buffer);
-          shifted[j] = theta[j];
-        }
-      }
-    }
-  }
-  arma::mat total = sums[0];
-  for (arma::uword g = 1; g < groups; ++g) total += sums[g];
+  // Column 2j of a block's part: the gradient at theta + h_j e_j on its rows; column 2j + 1: at theta - h_j e_j.
+  const arma::vec sum = SumOverCacheBlocks(model, data, threads,
+                                           [&](Model& probe, const Data& rows, arma::uword first, arma::uword last) {
+                                             arma::mat part(m, 2 * m), buffer;
+                                             arma::vec shifted = theta;
+                                             for (arma::uword t = 0; t < 2 * m; ++t) {
+                                               const arma::uword j = t / 2;
+                                               shifted[j] = t % 2 == 0 ? theta[j] + h[j] : theta[j] - h[j];
+                                               UnpackModel(probe, shifted);
+                                               part.col(t) = f(probe, j, rows, first, last, buffer);
+                                               shifted[j] = theta[j];
+                                             }
+                                             return arma::vec(arma::vectorise(part));
+                                           });
+  const arma::mat total = arma::reshape(sum, m, 2 * m);
   for (arma::uword j = 0; j < m; ++j) out.col(j) = -(total.col(2 * j) - total.col(2 * j + 1)) / (2.0 * h[j]);
   return 0.5 * (out + out.t());
 }

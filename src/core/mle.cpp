@@ -9,6 +9,7 @@
 #include "moest/errors.hpp"
 #include "moest/io/number_text.hpp"
 #include "moest/model/packing.hpp"
+#include "moest/solver/cache_block_sums.hpp"
 #include "moest/solver/fixed_blocks.hpp"
 
 namespace moest {
@@ -104,9 +105,17 @@ double NegativeLogLikelihood::EvaluateWithGradient(const arma::vec& theta, arma:
   return -logLik / n;
 }
 
-double GradientNorm(const Model& model, const Data& data, const arma::uvec& freeCoordinates) {
+double GradientNorm(const Model& model, const Data& data, const arma::uvec& freeCoordinates, int threads) {
   arma::vec gradient;
-  LogLikelihoodGradient(model, data, gradient);
+  if (data.group != nullptr) {  // random effects: a sum over groups, not rows
+    LogLikelihoodGradient(model, data, gradient);
+  } else {
+    gradient = SumOverCacheBlocks(model, data, threads, [](Model& copy, const Data& rows, arma::uword, arma::uword) {
+      arma::vec part;
+      LogLikelihoodGradient(copy, rows, part);
+      return part;
+    });
+  }
   if (!freeCoordinates.is_empty()) gradient = gradient.elem(freeCoordinates);
   if (gradient.is_empty()) return 0.0;
   return arma::abs(gradient).max() / static_cast<double>(data.N());

@@ -6,6 +6,7 @@
 #include "moest/model/packing.hpp"
 #include "moest/solver/information_columns.hpp"
 #include "moest/solver/fit.hpp"
+#include "moest/solver/mle.hpp"
 #include "test_support.hpp"
 
 namespace moest {
@@ -99,6 +100,13 @@ TEST(InformationColumns, RowBlockedInformationEqualsTheWholeDataDifferences) {
   }
   full = 0.5 * (full + full.t());
   EXPECT_LT(arma::abs(complete1 - full).max(), 1e-7 * arma::abs(full).max());
+  // The gradient norm is summed the same way.
+  const double norm1 = GradientNorm(truth, data, arma::uvec(), 1), norm2 = GradientNorm(truth, data, arma::uvec(), 2);
+  EXPECT_EQ(norm1, norm2);
+  arma::vec gradient;
+  LogLikelihoodGradient(truth, data, gradient);
+  EXPECT_NEAR(norm1, arma::abs(gradient).max() / static_cast<double>(data.N()), 1e-12 * arma::abs(gradient).max());
+  EXPECT_GT(norm1, 0.0);
 }
 
 TEST(InformationColumns, FitWithoutStandardErrorsFormsNoInformation) {

@@ -33,12 +33,9 @@ using RowsGradient = std::function<arma::vec(const Model& probe, arma::uword j, 
 
 /**
  * The matrix of NegativeDifferenceJacobian for a gradient that is a sum over the rows of `data` (no
- * groups), formed block by block of rows: all 2m shifted gradients are summed on a block small enough to
- * stay in a core's cache before the next block is read, so the data are read once instead of 2m times
- * (on two threads, 2m passes over data larger than the cache each were as slow as on one: the threads
- * shared the memory bandwidth). The blocks fall into a fixed number of groups whatever the thread
- * count, each summed in order by one thread, and the groups are summed in order: the matrix is identical
- * for any number of threads.
+ * groups), formed block by block of rows (SumOverCacheBlocks): all 2m shifted gradients are taken on a
+ * block that stays in a core's cache before the next block is read, so the data are read once instead
+ * of 2m times. Identical for any number of threads.
  */
 arma::mat NegativeDifferenceJacobianByRows(const Model& model, const Data& data, double step, int threads,
                                            const RowsGradient& f);
