@@ -14,11 +14,31 @@
 #pragma once
 
 #include <cstddef>
+#include <new>
 
 namespace moest {
 
 void* AcquireArmaMemory(std::size_t bytes) noexcept;
 void ReleaseArmaMemory(void* memory) noexcept;
+
+/** A standard allocator on the same memory: large vectors (a CSV table's columns) get huge pages too. */
+template <typename T>
+struct HugePageAllocator {
+  using value_type = T;
+  HugePageAllocator() = default;
+  template <typename U>
+  HugePageAllocator(const HugePageAllocator<U>&) noexcept {}
+  T* allocate(std::size_t count) {
+    void* memory = AcquireArmaMemory(count * sizeof(T));
+    if (memory == nullptr) throw std::bad_alloc();
+    return static_cast<T*>(memory);
+  }
+  void deallocate(T* memory, std::size_t) noexcept { ReleaseArmaMemory(memory); }
+  template <typename U>
+  bool operator==(const HugePageAllocator<U>&) const noexcept { return true; }
+  template <typename U>
+  bool operator!=(const HugePageAllocator<U>&) const noexcept { return false; }
+};
 
 }  // namespace moest
 

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <unordered_set>
 
@@ -27,7 +28,8 @@ constexpr std::size_t kReadBlock = std::size_t{1} << 20;
 // in one step. `line` receives each record's 1-based starting line, for messages.
 class RecordReader {
  public:
-  RecordReader(std::streambuf& in, const std::string& source) : in_(in), source_(source), block_(kReadBlock) {}
+  RecordReader(std::streambuf& in, const std::string& source)
+      : in_(in), source_(source), block_(new char[kReadBlock]) {}  // not zeroed: sgetn fills what is read
 
   /**
    * The next record's fields in fields[0, count): the vector keeps its strings from record to record,
@@ -121,9 +123,9 @@ class RecordReader {
   /** The next character without consuming it (reading the next block when this one is used up). */
   int Peek() {
     if (at_ == end_) {
-      const std::streamsize got = in_.sgetn(block_.data(), static_cast<std::streamsize>(block_.size()));
+      const std::streamsize got = in_.sgetn(block_.get(), static_cast<std::streamsize>(kReadBlock));
       if (got <= 0) return kEnd;
-      at_ = block_.data();
+      at_ = block_.get();
       end_ = at_ + got;
     }
     return static_cast<unsigned char>(*at_);
@@ -136,7 +138,7 @@ class RecordReader {
 
   std::streambuf& in_;
   const std::string& source_;
-  std::vector<char> block_;
+  std::unique_ptr<char[]> block_;
   const char* at_ = nullptr;
   const char* end_ = nullptr;
   std::size_t line_ = 1;
@@ -296,7 +298,7 @@ Table ParseCsv(std::istream& in, const std::string& source, const CsvPosition& p
         for (std::size_t i = 0; i < column.values.size(); ++i) {
           column.text.push_back(column.missing[i] ? "" : FormatNumber(column.values[i]));
         }
-        std::vector<double>().swap(column.values);
+        decltype(column.values)().swap(column.values);
       }
       if (column.numeric) {
         column.values.push_back(value);
@@ -325,9 +327,9 @@ Table Table::FromMatrix(const std::vector<std::string>& names, const arma::mat& 
 
 Table ReadCsv(const std::string& path) {
   if (std::filesystem::is_directory(path)) throw InputError("data file '" + path + "' is a directory");
-  std::vector<char> buffer(kReadBlock);
+  // No buffer of the stream's own: the reader asks for whole blocks, which the file buffer reads
+  // straight into the reader's block.
   std::ifstream in;
-  in.rdbuf()->pubsetbuf(buffer.data(), static_cast<std::streamsize>(buffer.size()));  // before open
   in.open(path, std::ios::binary);
   if (!in) throw InputError("cannot read data file '" + path + "': " + std::strerror(errno));
   return ParseCsv(in, "data file '" + path + "'");

@@ -6,15 +6,17 @@
 #include <vector>
 
 #include "moest/arma.hpp"
+#include "moest/huge_pages.hpp"
 
 namespace moest {
 
 struct Column {
   std::string name;
   bool numeric = true;                // every non-missing cell parsed as a number
-  std::vector<double> values;         // numeric columns: missing cells are NaN
+  // numeric columns: missing cells are NaN (on huge pages when large: moest/huge_pages.hpp)
+  std::vector<double, HugePageAllocator<double>> values;
   std::vector<std::string> text;      // non-numeric columns: the cells as written
-  std::vector<unsigned char> missing; // 1 where the cell was empty or NA
+  std::vector<unsigned char, HugePageAllocator<unsigned char>> missing;  // 1 where the cell was empty or NA
   std::size_t firstBadRow = 0;        // non-numeric columns: 1-based data row of the first non-number
   std::string firstBadValue;
 };
