@@ -2,7 +2,7 @@
 # Speed-up of 2 threads over 1 (OpenMP), with identical results, for
 #   (1) moest fit with 8 starts (the starts run in parallel), and
 #   (2) moest rates, a quick convergence-rate study (the replicates run in parallel).
-# The 1- and 2-thread runs alternate, 5 of each: the speed-up is the least time on 1 thread over the
+# The 1- and 2-thread runs alternate, 7 of each: the speed-up is the least time on 1 thread over the
 # least on 2 (other load on a shared machine only ever adds time); the median of the 5 paired ratios is
 # printed too. The fit is run once more without OPENBLAS_NUM_THREADS, as a user's shell has it (moest
 # then holds OpenBLAS's own pool at one thread itself: moest/blas_threads.hpp). Run from the repository
@@ -10,7 +10,7 @@
 #   bench/threads.sh [n] [repeats]
 set -euo pipefail
 n=${1:-100000}
-repeats=${2:-5}
+repeats=${2:-7}
 moest=build/moest
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
