@@ -17,6 +17,26 @@ Model ThreeExperts() {
                                {{{2.0, 1.0, 0.3}}, {{-2.0, 2.0, 0.4}}, {{0.0, -3.0, 0.25}}});
 }
 
+// The complete-data information by central differences of the whole complete-data gradient, plainly.
+arma::mat WholeCompleteInformation(const Model& truth, const Data& data) {
+  arma::mat r;
+  truth.LogLikelihood(data, &r);
+  const arma::vec theta = PackModel(truth);
+  arma::mat full(theta.n_elem, theta.n_elem);
+  Model probe = truth;
+  for (arma::uword j = 0; j < theta.n_elem; ++j) {
+    const double h = 1e-5 * std::max(1.0, std::abs(theta[j]));
+    arma::vec shifted = theta;
+    shifted[j] += h;
+    UnpackModel(probe, shifted);
+    const arma::vec up = CompleteDataGradient(probe, data, r);
+    shifted[j] = theta[j] - h;
+    UnpackModel(probe, shifted);
+    full.col(j) = -(up - CompleteDataGradient(probe, data, r)) / (2.0 * h);
+  }
+  return 0.5 * (full + full.t());
+}
+
 TEST(InformationColumns, ObservedInformationIsIdenticalForAnyNumberOfThreads) {
   const Model truth = ThreeExperts();
   const test::SimulatedData sim = test::SimulateLinear(truth, 2000, 21);
@@ -35,28 +55,12 @@ TEST(InformationColumns, BlockwiseCompleteInformationEqualsTheFullDifferences) {
   const Model truth = ThreeExperts();
   const test::SimulatedData sim = test::SimulateLinear(truth, 1500, 22);
   const Data data = sim.View();
-  arma::mat r;
-  truth.LogLikelihood(data, &r);
-  const arma::vec theta = PackModel(truth);
-  const arma::uword m = theta.n_elem;
-  arma::mat full(m, m);
-  Model probe = truth;
-  for (arma::uword j = 0; j < m; ++j) {
-    const double h = 1e-5 * std::max(1.0, std::abs(theta[j]));
-    arma::vec shifted = theta;
-    shifted[j] += h;
-    UnpackModel(probe, shifted);
-    const arma::vec up = CompleteDataGradient(probe, data, r);
-    shifted[j] = theta[j] - h;
-    UnpackModel(probe, shifted);
-    full.col(j) = -(up - CompleteDataGradient(probe, data, r)) / (2.0 * h);
-  }
-  full = 0.5 * (full + full.t());
+  const arma::mat full = WholeCompleteInformation(truth, data);
   const arma::mat blockwise = CompleteInformation(truth, data, 1e-5, 2);
   EXPECT_LT(arma::abs(blockwise - full).max(), 1e-9 * arma::abs(full).max());
   // Gate and expert blocks do not mix.
   const arma::uword gate = truth.gate().Pack().n_elem;
-  EXPECT_EQ(arma::abs(blockwise.submat(0, gate, gate - 1, m - 1)).max(), 0.0);
+  EXPECT_EQ(arma::abs(blockwise.submat(0, gate, gate - 1, full.n_cols - 1)).max(), 0.0);
 }
 
 // On data of several cache blocks the information matrices are summed block by block, in fixed groups:
@@ -83,22 +87,7 @@ TEST(InformationColumns, RowBlockedInformationEqualsTheWholeDataDifferences) {
   const arma::mat complete1 = CompleteInformation(truth, data, 1e-5, 1);
   const arma::mat complete2 = CompleteInformation(truth, data, 1e-5, 2);
   EXPECT_TRUE(arma::all(arma::vectorise(complete1 == complete2)));
-  arma::mat r;
-  truth.LogLikelihood(data, &r);
-  const arma::vec theta = PackModel(truth);
-  arma::mat full(theta.n_elem, theta.n_elem);
-  Model probe = truth;
-  for (arma::uword j = 0; j < theta.n_elem; ++j) {
-    const double h = 1e-5 * std::max(1.0, std::abs(theta[j]));
-    arma::vec shifted = theta;
-    shifted[j] += h;
-    UnpackModel(probe, shifted);
-    const arma::vec up = CompleteDataGradient(probe, data, r);
-    shifted[j] = theta[j] - h;
-    UnpackModel(probe, shifted);
-    full.col(j) = -(up - CompleteDataGradient(probe, data, r)) / (2.0 * h);
-  }
-  full = 0.5 * (full + full.t());
+  const arma::mat full = WholeCompleteInformation(truth, data);
   EXPECT_LT(arma::abs(complete1 - full).max(), 1e-7 * arma::abs(full).max());
   // The gradient norm is summed the same way.
   const double norm1 = GradientNorm(truth, data, arma::uvec(), 1), norm2 = GradientNorm(truth, data, arma::uvec(), 2);
