@@ -6,7 +6,7 @@ RLIB      := $(BUILD)/Rlib
 JOBS      ?= $(shell nproc)
 export OPENBLAS_NUM_THREADS := 1
 
-DEBIAN_PACKAGES := cmake g++ make libarmadillo-dev libopenblas-dev libopenblas0-serial libboost-math-dev libcli11-dev \
+DEBIAN_PACKAGES := cmake g++ make libarmadillo-dev libopenblas-dev libboost-math-dev libcli11-dev \
   googletest libgtest-dev nlohmann-json3-dev libnlopt-cxx-dev r-base-dev r-cran-rcpp \
   r-cran-rcpparmadillo r-cran-formula r-cran-nlme r-cran-testthat r-cran-flexmix r-cran-mixtools r-cran-mvtnorm r-cran-mass \
   r-cran-jsonlite r-cran-knitr r-cran-rmarkdown r-cran-ggplot2 r-cran-nloptr pandoc \
