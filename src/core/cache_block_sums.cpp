@@ -19,6 +19,10 @@ constexpr arma::uword kGroups = 64;
 arma::vec SumOverCacheBlocks(const Model& model, const Data& data, int threads, const CacheBlockPart& part) {
   const arma::uword n = data.N();
   if (n == 0) return arma::vec();
+  if (data.group != nullptr) {
+    Model copy = model;
+    return part(copy, data, 0, n - 1);
+  }
   const arma::uword blocks = (n + kCacheRows - 1) / kCacheRows;
   const arma::uword groups = std::min(blocks, kGroups);
   std::vector<arma::vec> sums(groups);

@@ -7,7 +7,6 @@
 #include "moest/column_view.hpp"
 #include "moest/io/number_text.hpp"
 #include "moest/model/packing.hpp"
-#include "moest/model/row_blocks.hpp"
 #include "moest/solver/information_columns.hpp"
 #include "moest/solver/standard_errors.hpp"
 
@@ -39,34 +38,21 @@ arma::mat CompleteInformation(const Model& model, const Data& data, double step,
     for (arma::uword j = at; j < at + size; ++j) owner[j] = k + 1;
     at += size;
   }
-  // The moving block's gradient at r held fixed.
-  auto blockGradient = [&](const Model& probe, arma::uword j, const Data& rows, const arma::mat& weights, arma::vec& part) {
-    if (owner[j] == 0) {
-      probe.gate().GradLogJointWeights(rows, weights, part);
-    } else {
-      probe.expert(owner[j] - 1).GradLogDensity(rows, ColumnView(weights, owner[j] - 1), part);
-    }
-  };
-  auto placed = [&](arma::uword j, const arma::vec& part) {
-    arma::vec gradient(m, arma::fill::zeros);
-    if (!part.is_empty()) gradient.subvec(begin[owner[j]], begin[owner[j]] + part.n_elem - 1) = part;
-    return gradient;
-  };
-  if (data.group != nullptr) {
-    return NegativeDifferenceJacobian(model, step, threads, [&](const Model& probe, arma::uword j, arma::mat&) {
-      arma::vec part;
-      blockGradient(probe, j, data, r, part);
-      return placed(j, part);
-    });
-  }
-  // Summed block by block of rows, as the observed information (solver/information_columns.hpp).
+  // The moving block's gradient at r held fixed, in its place among the m coordinates; summed block by
+  // block of rows, as the observed information (solver/information_columns.hpp).
   return NegativeDifferenceJacobianByRows(
       model, data, step, threads,
       [&](const Model& probe, arma::uword j, const Data& rows, arma::uword first, arma::uword last, arma::mat& weights) {
         weights = r.rows(first, last);
         arma::vec part;
-        blockGradient(probe, j, rows, weights, part);
-        return placed(j, part);
+        if (owner[j] == 0) {
+          probe.gate().GradLogJointWeights(rows, weights, part);
+        } else {
+          probe.expert(owner[j] - 1).GradLogDensity(rows, ColumnView(weights, owner[j] - 1), part);
+        }
+        arma::vec gradient(m, arma::fill::zeros);
+        if (!part.is_empty()) gradient.subvec(begin[owner[j]], begin[owner[j]] + part.n_elem - 1) = part;
+        return gradient;
       });
 }
 

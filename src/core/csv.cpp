@@ -108,16 +108,9 @@ class RecordReader {
 
   static bool Blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
+  /** Trim's blanks off both ends, copying only a field that has any (few do). */
   static void TrimInPlace(std::string& s) {
-    if (s.empty() || (!Blank(s.front()) && !Blank(s.back()))) return;  // the common case
-    const char* blanks = " \t\r";
-    const auto last = s.find_last_not_of(blanks);
-    if (last == std::string::npos) {
-      s.clear();
-      return;
-    }
-    s.erase(last + 1);
-    s.erase(0, s.find_first_not_of(blanks));
+    if (!s.empty() && (Blank(s.front()) || Blank(s.back()))) s = Trim(s);
   }
 
   /** The next character without consuming it (reading the next block when this one is used up). */
@@ -327,7 +320,7 @@ Table Table::FromMatrix(const std::vector<std::string>& names, const arma::mat& 
 
 Table ReadCsv(const std::string& path) {
   if (std::filesystem::is_directory(path)) throw InputError("data file '" + path + "' is a directory");
-  // No buffer of the stream's own: the reader asks for whole blocks, which the file buffer reads
+  // The stream keeps its default buffer: the reader asks for whole blocks, which the file buffer reads
   // straight into the reader's block.
   std::ifstream in;
   in.open(path, std::ios::binary);

@@ -106,16 +106,12 @@ double NegativeLogLikelihood::EvaluateWithGradient(const arma::vec& theta, arma:
 }
 
 double GradientNorm(const Model& model, const Data& data, const arma::uvec& freeCoordinates, int threads) {
-  arma::vec gradient;
-  if (data.group != nullptr) {  // random effects: a sum over groups, not rows
-    LogLikelihoodGradient(model, data, gradient);
-  } else {
-    gradient = SumOverCacheBlocks(model, data, threads, [](Model& copy, const Data& rows, arma::uword, arma::uword) {
-      arma::vec part;
-      LogLikelihoodGradient(copy, rows, part);
-      return part;
-    });
-  }
+  arma::vec gradient =
+      SumOverCacheBlocks(model, data, threads, [](Model& copy, const Data& rows, arma::uword, arma::uword) {
+        arma::vec part;
+        LogLikelihoodGradient(copy, rows, part);
+        return part;
+      });
   if (!freeCoordinates.is_empty()) gradient = gradient.elem(freeCoordinates);
   if (gradient.is_empty()) return 0.0;
   return arma::abs(gradient).max() / static_cast<double>(data.N());

@@ -49,10 +49,13 @@ StepReport SoftmaxGate::FitResponsibilities(const Data& data, const arma::mat& r
   kernels::SoftmaxGradientHessian(x, logG, r, start.gradient, start.negHessian);
   arma::mat& trialLogG = trialLogG_.value;
   arma::mat lastTrial;  // the coefficients trialLogG belongs to
+  const auto isLastTrial = [&](const arma::mat& w) {
+    return lastTrial.n_elem == w.n_elem && arma::approx_equal(lastTrial, w, "absdiff", 0.0);
+  };
   const SoftmaxEvaluator evaluate = [&](const arma::mat& w, SoftmaxNeeds needs) {
     SoftmaxNewtonPoint point;
     const bool hessian = needs == SoftmaxNeeds::Hessian;
-    if (hessian && lastTrial.n_elem == w.n_elem && arma::approx_equal(lastTrial, w, "absdiff", 0.0)) {
+    if (hessian && isLastTrial(w)) {
       // The accepted trial: its log weights are at hand, so only the derivatives' pass is left.
       point.objective = arma::accu(r % trialLogG);
       kernels::SoftmaxGradientHessian(x, trialLogG, r, point.gradient, point.negHessian);
@@ -65,7 +68,7 @@ StepReport SoftmaxGate::FitResponsibilities(const Data& data, const arma::mat& r
     return point;
   };
   StepReport report = FitNewton(std::move(start), evaluate);
-  if (lastTrial.n_elem == w_.n_elem && arma::approx_equal(lastTrial, w_, "absdiff", 0.0)) {
+  if (isLastTrial(w_)) {
     // The loop ended on its last trial point: keep its log weights for the next E-step on these data.
     last_.value.logWeights.swap(trialLogG);
     last_.value.design = x.memptr();

@@ -70,13 +70,6 @@ arma::uvec AllCoordinates(arma::uword n) {
 }
 
 arma::mat ObservedInformation(const Model& model, const Data& data, double step, int threads) {
-  if (data.group != nullptr) {  // random effects: the likelihood is a sum over groups, not rows
-    return NegativeDifferenceJacobian(model, step, threads, [&data](const Model& probe, arma::uword, arma::mat& r) {
-      arma::vec gradient;
-      LogLikelihoodGradient(probe, data, gradient, &r);
-      return gradient;
-    });
-  }
   return NegativeDifferenceJacobianByRows(
       model, data, step, threads,
       [](const Model& probe, arma::uword, const Data& rows, arma::uword, arma::uword, arma::mat& r) {

@@ -25,10 +25,11 @@ using CacheBlockPart =
     std::function<arma::vec(Model& copy, const Data& rows, arma::uword first, arma::uword last)>;
 
 /**
- * The sum of part() over consecutive blocks of kCacheRows rows of `data` (no groups), on
- * ResolveThreads(threads) threads. The blocks fall into a fixed number of groups whatever the thread
- * count; each group is summed in order by one thread and the groups are summed in order, so the result
- * is identical for any number of threads. Empty when the data have no rows.
+ * The sum of part() over consecutive blocks of kCacheRows rows of `data`, on ResolveThreads(threads)
+ * threads. The blocks fall into a fixed number of groups whatever the thread count; each group is
+ * summed in order by one thread and the groups are summed in order, so the result is identical for any
+ * number of threads. Data with groups (random effects: a sum over groups) are not split: part() sees
+ * them whole, on the calling thread. Empty when the data have no rows.
  */
 arma::vec SumOverCacheBlocks(const Model& model, const Data& data, int threads, const CacheBlockPart& part);
 

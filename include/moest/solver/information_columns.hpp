@@ -24,18 +24,19 @@ using ShiftedGradient = std::function<arma::vec(const Model& probe, arma::uword 
 arma::mat NegativeDifferenceJacobian(const Model& model, double step, int threads, const ShiftedGradient& f);
 
 /**
- * A gradient that is a sum over rows, on rows first..last of the data: `rows` holds a copy of them
- * (no groups), `probe` the model at theta + delta e_j, `buffer` a matrix the thread keeps between calls.
- * Must not throw.
+ * A gradient that is a sum over rows, on rows first..last of the data: `rows` holds them (a copy, or
+ * the whole data when they have groups), `probe` the model at theta + delta e_j, `buffer` a matrix the
+ * thread keeps between calls. Must not throw.
  */
 using RowsGradient = std::function<arma::vec(const Model& probe, arma::uword j, const Data& rows, arma::uword first,
                                              arma::uword last, arma::mat& buffer)>;
 
 /**
- * The matrix of NegativeDifferenceJacobian for a gradient that is a sum over the rows of `data` (no
- * groups), formed block by block of rows (SumOverCacheBlocks): all 2m shifted gradients are taken on a
- * block that stays in a core's cache before the next block is read, so the data are read once instead
- * of 2m times. Identical for any number of threads.
+ * The matrix of NegativeDifferenceJacobian for a gradient that is a sum over the rows of `data`, formed
+ * block by block of rows (SumOverCacheBlocks): all 2m shifted gradients are taken on a block that stays
+ * in a core's cache before the next block is read, so the data are read once instead of 2m times.
+ * Identical for any number of threads. Data with groups (random effects: a sum over groups) are not
+ * split: f sees them whole, one coordinate and direction per task, as in NegativeDifferenceJacobian.
  */
 arma::mat NegativeDifferenceJacobianByRows(const Model& model, const Data& data, double step, int threads,
                                            const RowsGradient& f);

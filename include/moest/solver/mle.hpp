@@ -45,8 +45,8 @@ FitResult PolishMle(const FitResult& em, const Data& data, const MleOptions& opt
 
 /**
  * max |d(l/n)/d theta| at `model`'s parameters (PackModel coordinates; only `freeCoordinates` when
- * given, all when empty). Without groups the gradient is summed by SumOverCacheBlocks on `threads`
- * threads (the same value for any number).
+ * given, all when empty). The gradient is summed by SumOverCacheBlocks on `threads` threads (the same
+ * value for any number).
  */
 double GradientNorm(const Model& model, const Data& data, const arma::uvec& freeCoordinates = arma::uvec(),
                     int threads = 1);
